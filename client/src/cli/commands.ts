@@ -1,0 +1,9 @@
+// Every `pier` subcommand, one line each. Each lives in its own file.
+
+import type { CliCommand } from './command';
+import { lintCommand } from './lint';
+
+/** The command table. */
+export const commands: CliCommand[] = [
+  lintCommand,
+];
