@@ -9,7 +9,7 @@ import type { Finding, LintSettings } from '../server/src/analysis/engine/types'
 import type { FileFacts } from '../server/src/analysis/dockerfile/context';
 
 /** Expected finding: [startLine, startChar, endLine, endChar] (0-based), or just the start line. */
-export type Expect = [number, number, number, number] | number | { line: number; message?: RegExp };
+export type Expect = [number, number, number, number] | number | { line: number; message?: RegExp; severity?: Finding['severity'] };
 
 /** One invalid case. */
 export interface InvalidCase {
@@ -54,6 +54,7 @@ export function ruleTable(rule: string, cases: { valid: ValidCase[]; invalid: In
         else {
           assert.equal(f.range.start.line, e.line, `finding ${k} line`);
           if (e.message) assert.match(f.message, e.message);
+          if (e.severity) assert.equal(f.severity, e.severity, `finding ${k} severity`);
         }
       });
       if (c.output !== undefined) {

@@ -27,12 +27,13 @@ export function runRules<C>(rules: readonly Rule<C>[], makeContext: (report: (r:
   const findings: Finding[] = [];
   let current: Rule<C> | undefined;
   let severity: Severity = 'warning';
+  let configured = false;
   let sups: Suppression[] = [];
   const ctx = makeContext((r) => {
     if (!current) return;
     const hadolint = current.meta.hadolint ?? null;
     if (isSuppressed(sups, current.id, hadolint, r.range.start.line)) return;
-    findings.push({ ...r, rule: current.id, category: current.meta.category, severity, hadolint });
+    findings.push({ ...r, rule: current.id, category: current.meta.category, severity: !configured && r.severity ? r.severity : severity, hadolint });
   });
   sups = opts.suppressions(ctx);
   for (const rule of rules) {
@@ -40,6 +41,7 @@ export function runRules<C>(rules: readonly Rule<C>[], makeContext: (report: (r:
     if (sev === 'off') continue;
     current = rule;
     severity = sev;
+    configured = Boolean(opts.settings.rules[rule.id] ?? (rule.meta.hadolint ? opts.settings.rules[rule.meta.hadolint] : undefined));
     try {
       rule.check(ctx);
     } catch (e) {

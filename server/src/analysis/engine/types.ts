@@ -43,6 +43,8 @@ export interface Related {
 export interface Report {
   range: Range;
   message: string;
+  /** A softer severity for this finding than the rule's own (e.g. a likely-harmless variant); a severity the user configured for the rule wins. */
+  severity?: Severity;
   fixes?: Fix[];
   related?: Related[];
 }
