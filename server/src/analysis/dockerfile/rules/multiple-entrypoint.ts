@@ -1,0 +1,17 @@
+import { defineRule } from '../../engine/types';
+import type { DockerfileContext } from '../context';
+import { reportOverridden } from '../edge-helpers';
+
+export default defineRule<DockerfileContext>({
+  id: 'multiple-entrypoint',
+  meta: {
+    category: 'correctness',
+    severity: 'warning',
+    hadolint: 'DL4004',
+    fixable: true,
+    docs: 'Only the last ENTRYPOINT of a stage runs; an earlier one suggests a start command the device will never use.',
+  },
+  check(ctx) {
+    reportOverridden(ctx, 'ENTRYPOINT');
+  },
+});
