@@ -2,9 +2,35 @@
 
 import type { Rule } from '../../engine/types';
 import type { DockerfileContext } from '../context';
+import apkNoCache from './apk-no-cache';
+import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
+import chmod777 from './chmod-777';
+import duplicateStageName from './duplicate-stage-name';
+import imageLatest from './image-latest';
+import imageUntagged from './image-untagged';
+import multipleCmd from './multiple-cmd';
+import multipleEntrypoint from './multiple-entrypoint';
+import pipNoCacheDir from './pip-no-cache-dir';
+import relativeWorkdir from './relative-workdir';
+import sudo from './sudo';
+import unknownStage from './unknown-stage';
+import userRootFinal from './user-root-final';
 
 /** Every Dockerfile rule, in id order. */
 export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
+  apkNoCache,
+  aptListsNotCleaned,
   aptNoInstallRecommends,
+  chmod777,
+  duplicateStageName,
+  imageLatest,
+  imageUntagged,
+  multipleCmd,
+  multipleEntrypoint,
+  pipNoCacheDir,
+  relativeWorkdir,
+  sudo,
+  unknownStage,
+  userRootFinal,
 ];
