@@ -1,10 +1,10 @@
 // Helpers the security rules share: which user a stage runs as, what the container's command is,
 // whether an entrypoint steps down from root, and how file modes and secret-looking text read.
 
-import type { Instruction } from 'dockerfile-ast';
+import type { Arg, Env, Instruction } from 'dockerfile-ast';
 import type { Range } from '../engine/types';
-import type { DockerfileContext, Stage } from './context';
-import { parseShell, positionals, unwrap, type ShellCommand, type ShellWord } from './shell';
+import type { DockerfileContext, RunInfo, Stage } from './context';
+import { parseShell, positionals, unwrap, type ShellAssign, type ShellCommand, type ShellWord } from './shell';
 
 /** The USER in effect at a point: the instruction that set it and its resolved text. */
 export interface UserInEffect {
@@ -260,4 +260,55 @@ export function tagsUsedFor(ctx: DockerfileContext, stage: Stage): string[] {
 /** True when the FROM names its image literally (no variables), so an edit there is safe. */
 export function literalImage(stage: Stage): boolean {
   return !(stage.from.getImage() ?? '').includes('$');
+}
+
+/** One `NAME=value` from an ARG or ENV instruction, global ARGs included. */
+export interface DeclaredVar {
+  inst: Instruction;
+  keyword: 'ARG' | 'ENV';
+  name: string;
+  /** The value after quote removal; null for `ARG NAME` without a default. */
+  value: string | null;
+  range: Range;
+  valueRange: Range | null;
+}
+
+/** Every ARG and ENV variable of the file, in order. */
+export function declaredVars(ctx: DockerfileContext): DeclaredVar[] {
+  const out: DeclaredVar[] = [];
+  for (const inst of ctx.dockerfile.getInstructions()) {
+    const k = inst.getKeyword();
+    if (k !== 'ARG' && k !== 'ENV') continue;
+    const props = k === 'ARG' ? [(inst as Arg).getProperty()] : (inst as Env).getProperties();
+    for (const p of props) {
+      if (!p?.getName()) continue;
+      out.push({ inst, keyword: k, name: p.getName(), value: p.getValue(), range: p.getRange(), valueRange: p.getValueRange() });
+    }
+  }
+  return out;
+}
+
+/** Variables a RUN sets for its commands: `export X=1`, `X=1 cmd`, `env X=1 cmd`, `sudo X=1 cmd`. */
+export function runAssigns(run: RunInfo): ShellAssign[] {
+  const seen = new Set<string>();
+  const out: ShellAssign[] = [];
+  const add = (a: ShellAssign) => {
+    const key = `${a.range.start.line}:${a.range.start.character}`;
+    if (!a.name || seen.has(key)) return;
+    seen.add(key);
+    out.push(a);
+  };
+  run.shell.assigns.forEach(add);
+  for (const c of run.shell.commands) {
+    c.assigns.forEach(add);
+    if (c.name !== 'env' && c.name !== 'sudo') continue;
+    for (let i = 1; i < c.args.length; i++) {
+      const w = c.args[i];
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/.exec(w.value);
+      if (m) add({ name: m[1], value: m[2], range: w.range });
+      else if (!w.value.startsWith('-')) break;
+      else if (c.name === 'sudo' && /^-[ugCDhprtTU]$/.test(w.value)) i++;
+    }
+  }
+  return out;
 }
