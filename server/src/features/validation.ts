@@ -1,0 +1,169 @@
+// When and how documents are analysed. The first analysis of an opened document runs at once, so
+// diagnostics appear fast; later ones are debounced per document, but only for documents whose
+// analysis is slow enough for a debounce to save work (small files are analysed on the next turn
+// of the event loop, which still coalesces a burst of queued changes). A newer change supersedes a
+// pending or running analysis, and results are published only for the version they were computed
+// from, so stale diagnostics never appear. A failing analysis publishes empty diagnostics.
+
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { mergeSettings } from '../analysis/engine/hadolint-config';
+import type { Finding } from '../analysis/engine/types';
+import { binaryDiagnostic, toDiagnostic, tooLargeDiagnostic } from './diagnostics';
+import { kindOf, type DocumentKind } from './languages';
+import { fsPathOf, type ProjectFiles } from './project-files';
+import type { SettingsStore } from './settings';
+import { MAX_ANALYSIS_BYTES } from '../analysis/file-kinds';
+
+/** Debounce for documents whose last analysis took at least SLOW_ANALYSIS_MS. */
+export const DEBOUNCE_MS = 75;
+/** Analyses faster than this run without a debounce. */
+export const SLOW_ANALYSIS_MS = 8;
+
+/** The outcome of analysing one version of a document. */
+export interface Analysis {
+  version: number;
+  kind: DocumentKind;
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+}
+
+interface DocState {
+  /** Bumped by every change and close; a run whose generation is old is dropped. */
+  generation: number;
+  timer?: ReturnType<typeof setTimeout>;
+  immediate?: ReturnType<typeof setImmediate>;
+  lastMs: number;
+  seen: boolean;
+}
+
+/** Options for the validator. */
+export interface ValidatorOptions {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  kinds: readonly DocumentKind[];
+  settings: SettingsStore;
+  files: ProjectFiles;
+  log: (message: string) => void;
+  /** A fixed debounce for every change (benchmarks, slow machines); adaptive when undefined. */
+  fixedDelayMs?: number;
+}
+
+/** Schedules, runs and publishes analyses; keeps the latest result per document for requests. */
+export class Validator {
+  private readonly states = new Map<string, DocState>();
+  private readonly results = new Map<string, Analysis>();
+
+  constructor(private readonly o: ValidatorOptions) {}
+
+  private state(uri: string): DocState {
+    let s = this.states.get(uri);
+    if (!s) this.states.set(uri, (s = { generation: 0, lastMs: 0, seen: false }));
+    return s;
+  }
+
+  private clearTimers(s: DocState): void {
+    if (s.timer) clearTimeout(s.timer);
+    if (s.immediate) clearImmediate(s.immediate);
+    s.timer = s.immediate = undefined;
+  }
+
+  /** A document opened or changed: analyse it now (first time) or after the debounce. */
+  schedule(doc: TextDocument): void {
+    const s = this.state(doc.uri);
+    this.clearTimers(s);
+    const generation = ++s.generation;
+    const run = () => {
+      s.timer = s.immediate = undefined;
+      void this.validate(doc.uri, generation);
+    };
+    if (!s.seen) {
+      s.seen = true;
+      run();
+      return;
+    }
+    const delay = this.o.fixedDelayMs ?? (s.lastMs >= SLOW_ANALYSIS_MS ? DEBOUNCE_MS : 0);
+    if (delay > 0) s.timer = setTimeout(run, delay);
+    else s.immediate = setImmediate(run);
+  }
+
+  /** Re-analyse every open document (settings or project files changed). */
+  revalidateAll(): void {
+    for (const doc of this.o.documents.all()) {
+      this.results.delete(doc.uri);
+      this.schedule(doc);
+    }
+  }
+
+  /** A document closed: cancel its work, forget it and clear its diagnostics. */
+  close(uri: string): void {
+    const s = this.states.get(uri);
+    if (s) {
+      this.clearTimers(s);
+      s.generation++;
+    }
+    this.states.delete(uri);
+    this.results.delete(uri);
+    void this.o.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+  }
+
+  /** The analysis of a document's current version, computing it if no run has produced it yet. */
+  async current(doc: TextDocument): Promise<Analysis | undefined> {
+    const hit = this.results.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit;
+    const a = await this.analyse(doc);
+    if (!a || a.version !== doc.version) return undefined;
+    if (this.o.documents.get(doc.uri) === doc) this.results.set(doc.uri, a);
+    return a;
+  }
+
+  private async validate(uri: string, generation: number): Promise<void> {
+    const doc = this.o.documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const stale = () => this.states.get(uri)?.generation !== generation || this.o.documents.get(uri) !== doc || doc.version !== version;
+    let diagnostics: Diagnostic[] = [];
+    try {
+      const started = performance.now();
+      const a = await this.analyse(doc, stale);
+      if (!a) return;
+      this.state(uri).lastMs = performance.now() - started;
+      if (stale()) return;
+      this.results.set(uri, a);
+      diagnostics = a.diagnostics;
+    } catch (e) {
+      this.o.log(`analysis of ${uri} failed; its diagnostics are cleared: ${(e as Error)?.stack ?? String(e)}`);
+      if (stale()) return;
+      this.results.delete(uri);
+    }
+    await this.o.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+  }
+
+  /**
+   * Analyse one version: settings, side files, then the kind's analysis. Returns undefined when
+   * no kind handles the document, or when `stale` says the work is no longer wanted.
+   */
+  private async analyse(doc: TextDocument, stale: () => boolean = () => false): Promise<Analysis | undefined> {
+    const kind = kindOf(this.o.kinds, doc.uri, doc.languageId);
+    if (!kind) return undefined;
+    const path = fsPathOf(doc.uri);
+    const [client, hadolint, files] = await Promise.all([
+      this.o.settings.get(doc.uri),
+      path ? this.o.files.hadolintFor(path) : undefined,
+      this.o.files.sideFiles(kind, path),
+    ]);
+    if (stale()) return undefined;
+    // From here on everything is synchronous, so the text and version cannot drift apart.
+    const version = doc.version;
+    const text = doc.getText();
+    const empty = (diagnostics: Diagnostic[] = []): Analysis => ({ version, kind, findings: [], diagnostics });
+    if (!client.enable) return empty();
+    const bytes = text.length * 3 <= MAX_ANALYSIS_BYTES ? 0 : Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_ANALYSIS_BYTES) return empty([tooLargeDiagnostic(bytes)]);
+    if (text.slice(0, 8192).includes('\u0000')) return empty([binaryDiagnostic()]);
+    // The project's .hadolint.yaml first; the user's explicit per-rule choices win over it.
+    const settings = mergeSettings(hadolint, client.lint);
+    const findings = kind.analyze(text, settings, files, this.o.log);
+    return { version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)) };
+  }
+}
