@@ -210,10 +210,14 @@ export function createdAccounts(ctx: DockerfileContext, stage: Stage): CreatedAc
 /** Source words of a COPY/ADD (all arguments but the destination), exec form included. */
 export function copySources(ctx: DockerfileContext, inst: Instruction): Array<{ value: string; range: Range }> {
   const json = (inst as unknown as { getJSONStrings?: () => Array<{ getJSONValue(): string; getRange(): Range }> }).getJSONStrings?.() ?? [];
-  const args = json.length
+  let args = json.length
     ? json.map((a) => ({ value: a.getJSONValue(), range: a.getRange() }))
     : inst.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
-  // Heredoc sources (`COPY <<EOF /x`) are inline text, not files.
+  // Heredoc sources (`COPY <<EOF /x`) are inline text, not files; their bodies are not arguments.
+  if (args.some((a) => a.value.startsWith('<<'))) {
+    const line = inst.getRange().start.line;
+    args = args.filter((a) => a.range.start.line === line);
+  }
   return args.slice(0, -1).filter((a) => !a.value.startsWith('<<'));
 }
 
