@@ -2,34 +2,46 @@
 
 import type { Rule } from '../../engine/types';
 import type { DockerfileContext } from '../context';
+import addUrlWithoutChecksum from './add-url-without-checksum';
 import apkNoCache from './apk-no-cache';
 import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
 import chmod777 from './chmod-777';
+import curlPipeShell from './curl-pipe-shell';
+import dockerfileSyntax from './dockerfile-syntax';
 import duplicateStageName from './duplicate-stage-name';
 import imageLatest from './image-latest';
 import imageUntagged from './image-untagged';
 import multipleCmd from './multiple-cmd';
 import multipleEntrypoint from './multiple-entrypoint';
+import nodePackageCache from './node-package-cache';
 import pipNoCacheDir from './pip-no-cache-dir';
 import relativeWorkdir from './relative-workdir';
+import runShellSyntax from './run-shell-syntax';
+import secretsInArgEnv from './secrets-in-arg-env';
 import sudo from './sudo';
 import unknownStage from './unknown-stage';
 import userRootFinal from './user-root-final';
 
 /** Every Dockerfile rule, in id order. */
 export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
+  addUrlWithoutChecksum,
   apkNoCache,
   aptListsNotCleaned,
   aptNoInstallRecommends,
   chmod777,
+  curlPipeShell,
+  dockerfileSyntax,
   duplicateStageName,
   imageLatest,
   imageUntagged,
   multipleCmd,
   multipleEntrypoint,
+  nodePackageCache,
   pipNoCacheDir,
   relativeWorkdir,
+  runShellSyntax,
+  secretsInArgEnv,
   sudo,
   unknownStage,
   userRootFinal,
