@@ -1,9 +1,9 @@
 // Helpers of the edge and correctness rules: stage references after ARG substitution, which
 // stages reach the image, platforms, exec-form arguments and shells that are not POSIX.
 
-import type { Flag, Instruction } from 'dockerfile-ast';
+import type { Arg, Env, Flag, Instruction } from 'dockerfile-ast';
 import type { Range, TextEdit } from '../engine/types';
-import type { DockerfileContext, Stage } from './context';
+import type { DockerfileContext, RunInfo, Stage } from './context';
 
 /** A flag of an instruction as dockerfile-ast parsed it (with ranges); name is matched case-insensitively. */
 export function flagsNamed(inst: Instruction, name: string): Flag[] {
@@ -222,4 +222,52 @@ export function reportOverridden(ctx: DockerfileContext, keyword: 'CMD' | 'ENTRY
       });
     }
   }
+}
+
+/** What C library the final image offers a binary: none (scratch, static), glibc (distroless base/cc), or any other. */
+export function finalLibc(ctx: DockerfileContext): 'none' | 'glibc' | 'other' {
+  const final = ctx.finalStage;
+  if (!final) return 'other';
+  const root = ctx.lineage(final)[0];
+  if (root.imageResolved && root.image.toLowerCase() === 'scratch') return 'none';
+  const ref = root.ref;
+  if (!ref) return 'other';
+  if (ref.registry === 'gcr.io' && /^distroless\/static/.test(ref.repository)) return 'none';
+  if (ref.registry === 'cgr.dev' && /(^|\/)static$/.test(ref.repository)) return 'none';
+  if (ref.registry === 'gcr.io' && /^distroless\/(base|cc)/.test(ref.repository)) return 'glibc';
+  if (ref.registry === 'cgr.dev' && /(^|\/)glibc-dynamic$/.test(ref.repository)) return 'glibc';
+  return 'other';
+}
+
+/** The RUNs of a stage and of the stages it is built FROM. */
+export function lineageRunsOf(ctx: DockerfileContext, stage: Stage): RunInfo[] {
+  return ctx.lineage(stage).flatMap((s) => s.runs);
+}
+
+/** The range to show for a stage's base image (the image text, or the whole FROM). */
+export function imageRange(stage: Stage): Range {
+  return stage.from.getImageRange() ?? stage.from.getRange();
+}
+
+/**
+ * The value of an environment variable at an instruction, including ENVs inherited from the stages
+ * its stage is built FROM (ctx.resolve sees only the stage itself); undefined when not set here.
+ */
+export function envAt(ctx: DockerfileContext, name: string, inst: Instruction): { value: string; complete: boolean } | undefined {
+  const here = ctx.resolve('${' + name + '}', inst);
+  if (here.complete) return here;
+  const stage = ctx.stageOf(inst);
+  if (!stage) return undefined;
+  let found: { value: string; complete: boolean } | undefined;
+  for (const s of ctx.lineage(stage).slice(0, -1)) {
+    for (const i of s.instructions) {
+      if (i.getKeyword() !== 'ENV') continue;
+      for (const p of (i as Env).getProperties()) if (p.getName() === name) found = ctx.resolve(p.getValue() ?? '', i);
+    }
+  }
+  // A declared ARG without a default in the stage itself: the value comes from the build command.
+  if (!found && stage.instructions.some((i) => i.getKeyword() === 'ARG' && (i as Arg).getProperty()?.getName() === name && stage.instructions.indexOf(i) < stage.instructions.indexOf(inst))) {
+    return { value: here.value, complete: false };
+  }
+  return found;
 }
