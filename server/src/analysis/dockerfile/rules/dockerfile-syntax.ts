@@ -1,5 +1,5 @@
 import { validate, ValidationCode, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
-import { defineRule, type Severity } from '../../engine/types';
+import { defineRule, type Range, type Severity } from '../../engine/types';
 import type { DockerfileContext } from '../context';
 
 // Checks other rules own (with ranges, fixes and hadolint codes) or that are style, not syntax.
@@ -41,16 +41,17 @@ export default defineRule<DockerfileContext>({
     // dockerfile-utils parses the whole text itself; this rule is the only caller, once per analysis.
     for (const d of validate(ctx.text, SETTINGS)) {
       const code = typeof d.code === 'number' ? d.code : Number(d.code);
-      const severity = severityOf(ctx, code, d);
+      const severity = severityOf(ctx, code, d.range);
       if (severity === null) continue;
-      ctx.report({ range: d.range, message: sentence(d.message), severity });
+      const message = typeof d.message === 'string' ? d.message : d.message.value;
+      ctx.report({ range: d.range, message: sentence(message), severity });
     }
   },
 });
 
 /** The severity for one dockerfile-utils diagnostic, or null to drop it (another rule owns it, or the builder accepts it). */
-function severityOf(ctx: DockerfileContext, code: number, d: { message: string; range: { start: { line: number; character: number }; end: { line: number; character: number } } }): Severity | null {
-  const text = ctx.textOf(d.range);
+function severityOf(ctx: DockerfileContext, code: number, range: Range): Severity | null {
+  const text = ctx.textOf(range);
   switch (code) {
     case ValidationCode.DUPLICATE_BUILD_STAGE_NAME:
       return null; // duplicate-stage-name reports it once, pointing at the first definition
@@ -68,7 +69,7 @@ function severityOf(ctx: DockerfileContext, code: number, d: { message: string; 
       return text === '0' ? null : 'error';
     case ValidationCode.ARGUMENT_MISSING:
       // BuildKit accepts an ENTRYPOINT with no arguments (it clears the inherited one).
-      return /^\s*ENTRYPOINT\b/i.test(ctx.lines.lineText(d.range.start.line).slice(d.range.start.character)) ? 'warning' : 'error';
+      return /^\s*ENTRYPOINT\b/i.test(ctx.lines.lineText(range.start.line).slice(range.start.character)) ? 'warning' : 'error';
     default:
       return BUILDER_ACCEPTS.has(code) ? 'warning' : 'error';
   }
