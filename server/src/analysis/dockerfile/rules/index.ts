@@ -8,8 +8,10 @@ import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
 import chmod777 from './chmod-777';
 import curlPipeShell from './curl-pipe-shell';
+import dnfCacheNotCleaned from './dnf-cache-not-cleaned';
 import dockerfileSyntax from './dockerfile-syntax';
 import duplicateStageName from './duplicate-stage-name';
+import goCgoStatic from './go-cgo-static';
 import imageLatest from './image-latest';
 import imageUntagged from './image-untagged';
 import multipleCmd from './multiple-cmd';
@@ -19,9 +21,13 @@ import pipNoCacheDir from './pip-no-cache-dir';
 import relativeWorkdir from './relative-workdir';
 import runShellSyntax from './run-shell-syntax';
 import secretsInArgEnv from './secrets-in-arg-env';
+import shellFormCmd from './shell-form-cmd';
 import sudo from './sudo';
+import tlsVerificationDisabled from './tls-verification-disabled';
 import unknownStage from './unknown-stage';
 import userRootFinal from './user-root-final';
+import yumCacheNotCleaned from './yum-cache-not-cleaned';
+import zypperCacheNotCleaned from './zypper-cache-not-cleaned';
 
 /** Every Dockerfile rule, in id order. */
 export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
@@ -31,8 +37,10 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   aptNoInstallRecommends,
   chmod777,
   curlPipeShell,
+  dnfCacheNotCleaned,
   dockerfileSyntax,
   duplicateStageName,
+  goCgoStatic,
   imageLatest,
   imageUntagged,
   multipleCmd,
@@ -42,7 +50,11 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   relativeWorkdir,
   runShellSyntax,
   secretsInArgEnv,
+  shellFormCmd,
   sudo,
+  tlsVerificationDisabled,
   unknownStage,
   userRootFinal,
+  yumCacheNotCleaned,
+  zypperCacheNotCleaned,
 ];
