@@ -209,3 +209,19 @@ export function envSet(ctx: DockerfileContext, inst: Instruction, name: string):
   }
   return false;
 }
+
+/** One word of a COPY/ADD, with where it is. */
+export interface CopyWord {
+  value: string;
+  range: Range;
+}
+
+/** Sources and destination of a COPY or ADD (shell or JSON form); undefined for heredoc sources or a lone word. */
+export function copyArgs(inst: Instruction): { sources: CopyWord[]; dest: CopyWord } | undefined {
+  const json = inst as unknown as { getOpeningBracket?(): unknown; getJSONStrings?(): Array<{ getJSONValue(): string; getRange(): Range }> };
+  const words: CopyWord[] = json.getOpeningBracket?.()
+    ? (json.getJSONStrings?.() ?? []).map((s) => ({ value: s.getJSONValue(), range: s.getRange() }))
+    : inst.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
+  if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
+  return { sources: words.slice(0, -1), dest: words[words.length - 1] };
+}

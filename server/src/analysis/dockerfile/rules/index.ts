@@ -2,6 +2,7 @@
 
 import type { Rule } from '../../engine/types';
 import type { DockerfileContext } from '../context';
+import addRemoteArchive from './add-remote-archive';
 import addUrlWithoutChecksum from './add-url-without-checksum';
 import apkNoCache from './apk-no-cache';
 import aptListsNotCleaned from './apt-lists-not-cleaned';
@@ -14,6 +15,7 @@ import duplicateStageName from './duplicate-stage-name';
 import goCgoStatic from './go-cgo-static';
 import imageLatest from './image-latest';
 import imageUntagged from './image-untagged';
+import keyMaterialCopied from './key-material-copied';
 import multipleCmd from './multiple-cmd';
 import multipleEntrypoint from './multiple-entrypoint';
 import nodePackageCache from './node-package-cache';
@@ -22,15 +24,18 @@ import relativeWorkdir from './relative-workdir';
 import runShellSyntax from './run-shell-syntax';
 import secretsInArgEnv from './secrets-in-arg-env';
 import shellFormCmd from './shell-form-cmd';
+import sshInImage from './ssh-in-image';
 import sudo from './sudo';
 import tlsVerificationDisabled from './tls-verification-disabled';
 import unknownStage from './unknown-stage';
+import untrustedRegistry from './untrusted-registry';
 import userRootFinal from './user-root-final';
 import yumCacheNotCleaned from './yum-cache-not-cleaned';
 import zypperCacheNotCleaned from './zypper-cache-not-cleaned';
 
 /** Every Dockerfile rule, in id order. */
 export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
+  addRemoteArchive,
   addUrlWithoutChecksum,
   apkNoCache,
   aptListsNotCleaned,
@@ -43,6 +48,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   goCgoStatic,
   imageLatest,
   imageUntagged,
+  keyMaterialCopied,
   multipleCmd,
   multipleEntrypoint,
   nodePackageCache,
@@ -51,9 +57,11 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   runShellSyntax,
   secretsInArgEnv,
   shellFormCmd,
+  sshInImage,
   sudo,
   tlsVerificationDisabled,
   unknownStage,
+  untrustedRegistry,
   userRootFinal,
   yumCacheNotCleaned,
   zypperCacheNotCleaned,
