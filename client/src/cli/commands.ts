@@ -2,8 +2,10 @@
 
 import type { CliCommand } from './command';
 import { lintCommand } from './lint';
+import { labCommand } from './lab';
 
 /** The command table. */
 export const commands: CliCommand[] = [
   lintCommand,
+  labCommand,
 ];
