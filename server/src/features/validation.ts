@@ -104,14 +104,30 @@ export class Validator {
     }
     this.states.delete(uri);
     this.results.delete(uri);
-    void this.o.connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    this.publish(uri, undefined, []);
   }
 
-  /** The analysis of a document's current version, computing it if no run has produced it yet. */
+  /** Send diagnostics; a connection that is already gone is not an error worth more than silence. */
+  private publish(uri: string, version: number | undefined, diagnostics: Diagnostic[]): void {
+    try {
+      void this.o.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+    } catch {
+      // Disposed connection: the client left while this document was being analysed.
+    }
+  }
+
+  /** The analysis of a document's current version, computing it if no run has produced it yet; never throws. */
   async current(doc: TextDocument): Promise<Analysis | undefined> {
     const hit = this.results.get(doc.uri);
     if (hit && hit.version === doc.version) return hit;
-    const a = await this.analyse(doc);
+    let a: Analysis | undefined;
+    try {
+      a = await this.analyse(doc);
+    } catch (e) {
+      // The validation run logs the same failure; requests go on without findings.
+      this.o.log(`analysis of ${doc.uri} failed during a request: ${(e as Error)?.message ?? String(e)}`);
+      return undefined;
+    }
     if (!a || a.version !== doc.version) return undefined;
     if (this.o.documents.get(doc.uri) === doc) this.results.set(doc.uri, a);
     return a;
@@ -136,7 +152,7 @@ export class Validator {
       if (stale()) return;
       this.results.delete(uri);
     }
-    await this.o.connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+    this.publish(uri, version, diagnostics);
   }
 
   /**

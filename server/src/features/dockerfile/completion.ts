@@ -39,8 +39,9 @@ function valueItems(values: readonly { value: string; detail?: string }[], range
 /** Stage names (and indexes of unnamed stages) defined before an instruction. */
 function stagesBefore(ctx: DockerfileContext, inst: Instruction | undefined, pos: Position): { value: string; detail?: string }[] {
   const line = inst ? inst.getRange().start.line : pos.line;
+  const own = inst && ctx.stageOf(inst);
   return ctx.stages
-    .filter((s) => s.from.getRange().start.line < line)
+    .filter((s) => s.from.getRange().start.line < line && s !== own)
     .map((s) => ({ value: s.from.getBuildStage() ?? String(s.index), detail: s.image }));
 }
 

@@ -26,7 +26,8 @@ const MAX_NAME = 60;
 
 /** `RUN apt-get update && ...`: the instruction's first line, shortened for the outline. */
 function instructionName(inst: Instruction): string {
-  const args = (inst.getRawArgumentsContent() ?? '').split(/\r?\n|\r/)[0].replace(/\\\s*$/, '').trim();
+  // Everything after the keyword, flags included (`COPY --from=build ...` says where it copies from).
+  const args = inst.getTextContent().slice(inst.getInstruction().length).split(/\r?\n|\r/)[0].replace(/\\\s*$/, '').trim();
   const name = args ? `${inst.getKeyword()} ${args}` : inst.getKeyword();
   return name.length > MAX_NAME ? `${name.slice(0, MAX_NAME - 1)}…` : name;
 }
