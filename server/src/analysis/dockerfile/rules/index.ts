@@ -8,6 +8,7 @@ import apkNoCache from './apk-no-cache';
 import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
 import chmod777 from './chmod-777';
+import consecutiveRun from './consecutive-run';
 import copyAllWithoutDockerignore from './copy-all-without-dockerignore';
 import curlPipeShell from './curl-pipe-shell';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned';
@@ -42,6 +43,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   aptListsNotCleaned,
   aptNoInstallRecommends,
   chmod777,
+  consecutiveRun,
   copyAllWithoutDockerignore,
   curlPipeShell,
   dnfCacheNotCleaned,
