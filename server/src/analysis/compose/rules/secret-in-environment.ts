@@ -88,7 +88,7 @@ function moveToSecret(ctx: ComposeContext, svc: Service, e: EnvEntry): Fix | und
     const span = nodeSpan(last);
     if (!span) return undefined;
     const end = ctx.lines.positionAt(span[1]);
-    edits.push({ range: { start: end, end }, newText: `${eol}${' '.repeat(columnOf(ctx, last))}- ${name}` });
+    edits.push({ range: { start: end, end }, newText: `${eol}${' '.repeat(columnOf(ctx, seq))}- ${name}` });
   } else {
     const ins = insertIntoMap(ctx, svc.map, [[0, 'secrets:'], [seqLevel(ctx, 0), `- ${name}`]]);
     if (!ins) return undefined;

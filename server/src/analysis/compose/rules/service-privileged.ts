@@ -48,7 +48,7 @@ function capFix(ctx: ComposeContext, svc: Service, cap: string, what: string): F
     const last = seq.items[seq.items.length - 1];
     const span = nodeSpan(last);
     if (!span) return undefined;
-    const col = columnOf(ctx, last);
+    const col = columnOf(ctx, seq);
     const end = ctx.lines.positionAt(span[1]);
     return { title, edits: [remove, { range: { start: end, end }, newText: `${eol}${' '.repeat(col)}- ${cap}` }] };
   }
