@@ -7,6 +7,7 @@ import addUrlWithoutChecksum from './add-url-without-checksum';
 import apkNoCache from './apk-no-cache';
 import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
+import archSpecificDownload from './arch-specific-download';
 import chmod777 from './chmod-777';
 import consecutiveRun from './consecutive-run';
 import copyAllWithoutDockerignore from './copy-all-without-dockerignore';
@@ -14,14 +15,17 @@ import curlPipeShell from './curl-pipe-shell';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned';
 import dockerfileSyntax from './dockerfile-syntax';
 import duplicateStageName from './duplicate-stage-name';
+import emulatedCompile from './emulated-compile';
 import goCgoStatic from './go-cgo-static';
 import imageLatest from './image-latest';
 import imageUntagged from './image-untagged';
 import keyMaterialCopied from './key-material-copied';
 import multipleCmd from './multiple-cmd';
 import multipleEntrypoint from './multiple-entrypoint';
+import noHealthcheck from './no-healthcheck';
 import nodePackageCache from './node-package-cache';
 import pipNoCacheDir from './pip-no-cache-dir';
+import platformHardcodedX86 from './platform-hardcoded-x86';
 import relativeWorkdir from './relative-workdir';
 import runShellSyntax from './run-shell-syntax';
 import secretsInArgEnv from './secrets-in-arg-env';
@@ -42,6 +46,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   apkNoCache,
   aptListsNotCleaned,
   aptNoInstallRecommends,
+  archSpecificDownload,
   chmod777,
   consecutiveRun,
   copyAllWithoutDockerignore,
@@ -49,14 +54,17 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   dnfCacheNotCleaned,
   dockerfileSyntax,
   duplicateStageName,
+  emulatedCompile,
   goCgoStatic,
   imageLatest,
   imageUntagged,
   keyMaterialCopied,
   multipleCmd,
   multipleEntrypoint,
+  noHealthcheck,
   nodePackageCache,
   pipNoCacheDir,
+  platformHardcodedX86,
   relativeWorkdir,
   runShellSyntax,
   secretsInArgEnv,
