@@ -26,6 +26,10 @@ ruleTable('user-root-final', {
     // A daemon that drops to its own system account (nginx).
     'FROM debian:bookworm-slim\nRUN groupadd --system --gid 101 nginx \\\n    && useradd --system --gid nginx --no-create-home --shell /bin/false --uid 101 nginx\nENTRYPOINT ["/docker-entrypoint.sh"]\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]\n',
     'FROM alpine:3.21\nRUN addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -G nginx nginx\nCMD ["nginx", "-g", "daemon off;"]\n',
+    'FROM python:3.12-alpine\nENTRYPOINT ["python3"]\n',
+    // Servers whose workers drop to their own user (nginx, apache via php:apache).
+    'FROM node:20 AS build\nRUN npm run build\nFROM nginx:alpine\nCOPY --from=build /app/build /usr/share/nginx/html\nENTRYPOINT ["nginx", "-g", "daemon off;"]\n',
+    'FROM php:8.3-apache\nCOPY src/ /var/www/html/\nCMD ["apache2-foreground"]\n',
     // Bases published to run as non-root.
     'FROM gcr.io/distroless/static-debian12:nonroot\nCOPY app /app\nENTRYPOINT ["/app"]\n',
     'FROM nginxinc/nginx-unprivileged:1.27\nCOPY site /usr/share/nginx/html\nCMD ["nginx", "-g", "daemon off;"]\n',
@@ -86,6 +90,13 @@ ruleTable('user-root-final', {
       code: 'FROM node:20 AS build\nUSER node\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/server.js"]\n',
       findings: [5],
       output: 'FROM node:20 AS build\nUSER node\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\nUSER nobody\nCMD ["node", "/app/server.js"]\n',
+    },
+    {
+      // ENTRYPOINT python3 + CMD app.py runs an app; a system account with a login shell is for people,
+      // so it is the user to switch to (awesome-compose's dev-envs stages).
+      code: 'FROM python:3.10-alpine AS builder\nCOPY . /app\nENTRYPOINT ["python3"]\nCMD ["app.py"]\nFROM builder AS dev-envs\nRUN <<EOF\naddgroup -S docker\nadduser -S --shell /bin/bash --ingroup docker vscode\nEOF\n',
+      findings: [[2, 0, 2, 10]],
+      output: 'FROM python:3.10-alpine AS builder\nCOPY . /app\nENTRYPOINT ["python3"]\nCMD ["app.py"]\nFROM builder AS dev-envs\nRUN <<EOF\naddgroup -S docker\nadduser -S --shell /bin/bash --ingroup docker vscode\nEOF\nUSER vscode\n',
     },
     {
       // The user's configured severity wins over the softer one.

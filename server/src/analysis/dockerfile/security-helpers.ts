@@ -175,10 +175,11 @@ export function dropsPrivileges(ctx: DockerfileContext, stage: Stage): boolean {
   return false;
 }
 
-/** A user account a RUN creates, and whether it is a system account (for a daemon to drop to). */
+/** A user account a RUN creates. */
 export interface CreatedAccount {
   name: string;
-  system: boolean;
+  /** A system account without a login shell: one a daemon drops its privileges to (nginx, redis). */
+  daemon: boolean;
 }
 
 const USERADD_VALUE_FLAGS = new Set(['-b', '-c', '-d', '-e', '-f', '-g', '-G', '-k', '-K', '-p', '-s', '-u', '-Z', '-R', '-P', '--base-dir', '--comment', '--home-dir', '--home', '--expiredate', '--inactive', '--gid', '--groups', '--skel', '--key', '--password', '--shell', '--uid', '--selinux-user', '--root', '--prefix', '--ingroup', '--gecos', '--conf', '--firstuid', '--lastuid', '--firstgid', '--lastgid', '-h']);
@@ -190,10 +191,13 @@ export function createdAccounts(ctx: DockerfileContext, stage: Stage): CreatedAc
     if (c.name !== 'useradd' && c.name !== 'adduser') continue;
     const names: string[] = [];
     let system = false;
+    let shell: string | undefined;
     const args = c.args.slice(1);
     for (let i = 0; i < args.length; i++) {
       const v = args[i].value;
       if (v === '--system' || (c.name === 'adduser' && v === '-S') || (c.name === 'useradd' && /^-[a-zA-Z]*r[a-zA-Z]*$/.test(v))) system = true;
+      if (v === '-s' || v === '--shell') shell = args[i + 1]?.value;
+      else if (v.startsWith('--shell=')) shell = v.slice(8);
       if (v.startsWith('-')) {
         if (!v.includes('=') && USERADD_VALUE_FLAGS.has(v)) i++;
         continue;
@@ -202,7 +206,9 @@ export function createdAccounts(ctx: DockerfileContext, stage: Stage): CreatedAc
     }
     // useradd takes the login last; adduser takes it first (`adduser user group` adds to a group).
     const name = c.name === 'useradd' ? names[names.length - 1] : names.length === 1 ? names[0] : undefined;
-    if (name && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) out.push({ name, system });
+    // An account given a real shell (`--shell /bin/bash`) is for people, whatever its uid range.
+    const login = !!shell && !/(nologin|false)$/.test(shell);
+    if (name && /^[a-z_][a-z0-9_.-]*\$?$/i.test(name)) out.push({ name, daemon: system && !login });
   }
   return out;
 }

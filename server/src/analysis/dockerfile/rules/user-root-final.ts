@@ -13,6 +13,9 @@ import {
   type ContainerCommand,
 } from '../security-helpers';
 
+/** Servers that start as root to bind ports and read keys, and serve requests from workers they drop to another user. */
+const SELF_DROPPING = /^(nginx|openresty|httpd|apache2|apache2-foreground|httpd-foreground|php-fpm[0-9.]*)$/;
+
 /** Shells and interpreters whose bare prompt as the command marks a toolbox or base image. */
 const INTERACTIVE = /^(sh|bash|ash|dash|zsh|fish|ksh|python[0-9.]*|node|nodejs|irb|ruby|php|perl[0-9.]*|jshell|ghci|iex|erl|lua[0-9.]*|R|julia|pwsh|powershell|cmd|bun|deno)$/;
 
@@ -63,11 +66,20 @@ function isBaseImage(ctx: DockerfileContext, final: Stage, entrypoint?: Containe
   const lineage = ctx.lineage(final);
   if (lineage.some((s) => s.instructions.some((i) => i.getKeyword() === 'ONBUILD'))) return true;
   // `CMD ["python3"]`, `CMD ["bash"]`: a prompt for people who derive from or explore the image.
-  const program = entrypoint && !isEntrypointScript(entrypoint) ? entrypoint : cmd;
-  if (program && isInteractive(program)) return true;
+  const words = argv(entrypoint, cmd);
+  if (isInteractive(words)) return true;
+  if (words.length && SELF_DROPPING.test(words[0].slice(words[0].lastIndexOf('/') + 1))) return true;
   if (dropsPrivileges(ctx, final)) return true;
   // A system account created and never switched to is one a daemon drops to itself (nginx, redis).
-  return createdAccounts(ctx, final).some((a) => a.system);
+  return createdAccounts(ctx, final).some((a) => a.daemon);
+}
+
+/** What the container runs: ENTRYPOINT and CMD together, with a `docker-entrypoint.sh` wrapper left out. */
+function argv(entrypoint?: ContainerCommand, cmd?: ContainerCommand): string[] {
+  if (!entrypoint) return cmd?.words ?? [];
+  // A shell-form ENTRYPOINT ignores CMD.
+  const rest = entrypoint.exec ? (cmd?.words ?? []) : [];
+  return isEntrypointScript(entrypoint) ? rest : [...entrypoint.words, ...rest];
 }
 
 /** `docker-entrypoint.sh`-style wrappers pass control to CMD; the CMD says what the image is. */
@@ -76,15 +88,15 @@ function isEntrypointScript(c: ContainerCommand): boolean {
   return /entrypoint/i.test(first.slice(first.lastIndexOf('/') + 1)) || first === 'tini' || first.endsWith('/tini') || first === 'dumb-init' || first.endsWith('/dumb-init');
 }
 
-function isInteractive(c: ContainerCommand): boolean {
-  if (!c.words.length) return false;
-  const name = c.words[0].slice(c.words[0].lastIndexOf('/') + 1);
-  return INTERACTIVE.test(name) && c.words.slice(1).every((w) => w.startsWith('-') && w !== '-c' && w !== '-e' && w !== '-m');
+function isInteractive(words: string[]): boolean {
+  if (!words.length) return false;
+  const name = words[0].slice(words[0].lastIndexOf('/') + 1);
+  return INTERACTIVE.test(name) && words.slice(1).every((w) => w.startsWith('-') && w !== '-c' && w !== '-e' && w !== '-m');
 }
 
 /** The user to switch to: an account the Dockerfile made, else a numeric or well-known unprivileged one. */
 function pickUser(ctx: DockerfileContext, final: Stage): string {
-  const made = createdAccounts(ctx, final).filter((a) => !a.system);
+  const made = createdAccounts(ctx, final).filter((a) => !a.daemon);
   if (made.length) return made[made.length - 1].name;
   // scratch and distroless have no shell and no `nobody` line to look up everywhere; a number always works.
   return minimalBase(ctx, final) ? '65532:65532' : 'nobody';
