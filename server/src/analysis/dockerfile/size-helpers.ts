@@ -7,6 +7,7 @@ import type { Fix, Range } from '../engine/types';
 import type { DockerfileContext, RunInfo, Stage } from './context';
 import { finalLineage, insertAt } from './helpers';
 import { positionals, subcommand, unwrap, type ShellCommand, type ShellWord } from './shell';
+import type { ImageRef } from './image-ref';
 
 /** Stages whose layers end up in the final image (the final stage and the stages it is built FROM). */
 export function shippedStages(ctx: DockerfileContext): Set<Stage> {
@@ -224,4 +225,53 @@ export function copyArgs(inst: Instruction): { sources: CopyWord[]; dest: CopyWo
     : inst.getArguments().map((a) => ({ value: a.getValue(), range: a.getRange() }));
   if (words.length < 2 || words.some((w) => w.value.startsWith('<<'))) return undefined;
   return { sources: words.slice(0, -1), dest: words[words.length - 1] };
+}
+
+/** What a build image is, and what to run the result on instead. */
+export interface BuildImage {
+  /** `a full Go SDK`, `a JDK`, ... */
+  what: string;
+  /** The kind of runtime image that fits instead. */
+  runtime: string;
+}
+
+const GO_LIKE = 'a static binary on scratch, distroless or alpine';
+
+/**
+ * Classify an image as a full SDK or build toolchain (golang, rust, gcc, full buildpack-deps, the
+ * non-slim node/python/ruby images, JDKs, maven, gradle, the .NET SDK), or undefined for runtimes.
+ */
+export function buildImage(ref: ImageRef | undefined): BuildImage | undefined {
+  if (!ref) return undefined;
+  const tag = (ref.tag ?? 'latest').toLowerCase();
+  if (ref.registry === 'mcr.microsoft.com') {
+    return /^dotnet\/(?:core\/)?sdk$/.test(ref.repository) ? { what: 'the .NET SDK', runtime: 'mcr.microsoft.com/dotnet/runtime or aspnet (or runtime-deps for a self-contained app)' } : undefined;
+  }
+  if (ref.registry !== 'docker.io') return undefined;
+  const slim = /slim|alpine/.test(tag);
+  switch (ref.repository) {
+    case 'golang':
+      return { what: 'a full Go SDK', runtime: GO_LIKE };
+    case 'rust':
+      return { what: 'a full Rust toolchain', runtime: GO_LIKE };
+    case 'gcc':
+      return { what: 'a full GCC toolchain', runtime: 'debian:*-slim, alpine or distroless' };
+    case 'buildpack-deps':
+      return /curl|scm/.test(tag) ? undefined : { what: 'a full build toolchain (buildpack-deps)', runtime: 'debian:*-slim' };
+    case 'node':
+    case 'python':
+    case 'ruby':
+      return slim ? undefined : { what: `the full ${ref.repository} image (compilers and headers included)`, runtime: `${ref.repository}:<version>-slim or -alpine` };
+    case 'openjdk':
+    case 'eclipse-temurin':
+    case 'amazoncorretto':
+    case 'ibmjava':
+    case 'sapmachine':
+      return /jre/.test(tag) ? undefined : { what: 'a full JDK', runtime: 'a JRE image such as eclipse-temurin:<version>-jre' };
+    case 'maven':
+    case 'gradle':
+      return { what: `${ref.repository} with a full JDK`, runtime: 'a JRE image such as eclipse-temurin:<version>-jre' };
+    default:
+      return undefined;
+  }
 }

@@ -28,6 +28,7 @@ import pipNoCacheDir from './pip-no-cache-dir';
 import platformHardcodedX86 from './platform-hardcoded-x86';
 import relativeWorkdir from './relative-workdir';
 import runShellSyntax from './run-shell-syntax';
+import sdkFinalStage from './sdk-final-stage';
 import secretsInArgEnv from './secrets-in-arg-env';
 import shellFormCmd from './shell-form-cmd';
 import sshInImage from './ssh-in-image';
@@ -67,6 +68,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   platformHardcodedX86,
   relativeWorkdir,
   runShellSyntax,
+  sdkFinalStage,
   secretsInArgEnv,
   shellFormCmd,
   sshInImage,
