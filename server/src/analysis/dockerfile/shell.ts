@@ -48,6 +48,9 @@ export interface ShellScript {
   error?: { message: string; range: Range };
 }
 
+/** One parser for the process: creating one per script costs more than small parses. */
+let parser: ReturnType<typeof syntax.NewParser> | undefined;
+
 const PIPE_OPS = new Set([12, 13]); // `|` and `|&` in mvdan/sh's BinCmdOperator
 
 /** Byte offsets (Go) -> UTF-16 offsets (JS) for a script, identity for ASCII. */
@@ -79,7 +82,8 @@ export function parseShell(script: string, base: number, index: LineIndex): Shel
     index.range(abs(node.Pos().Offset()), abs(node.End().Offset()));
   let file;
   try {
-    file = syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash)).Parse(script, 'RUN');
+    parser ??= syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
+    file = parser.Parse(script, 'RUN');
   } catch (e) {
     const err = e as { Error?: () => string; Pos?: { Offset(): number }; Text?: string };
     const text = typeof err.Error === 'function' ? err.Error() : String(e);
@@ -93,78 +97,160 @@ export function parseShell(script: string, base: number, index: LineIndex): Shel
     return out;
   }
 
-  const word = (w: WordNode): ShellWord => {
-    const s = abs(w.Pos().Offset());
-    const e = abs(w.End().Offset());
-    const raw = index.text.slice(s, e);
+  // A hand-written traversal over the Go AST's internal objects. mvdan-sh is a GopherJS build;
+  // going through its JS wrappers (Walk, getters) costs 10-40x the parse itself on large RUNs,
+  // so the walk reads the underlying structs directly. The version is pinned in package.json
+  // and test/unit/shell.test.ts covers every shape read here.
+  const substs: unknown[] = [];
+  const off = (pos: { offs: number }) => abs(pos.offs);
+  const word = (w: GoNode): ShellWord => {
+    const s = off(w.Pos());
+    const e = off(w.End());
     let literal = true;
-    const partsValue = (parts: WordNode[]): string =>
-      parts
-        .map((p) => {
-          switch (syntax.NodeType(p)) {
-            case 'Lit':
-              return p.Value as string;
-            case 'SglQuoted':
-              return p.Value as string;
-            case 'DblQuoted':
-              return partsValue(p.Parts);
-            default:
-              literal = false;
-              return index.text.slice(abs(p.Pos().Offset()), abs(p.End().Offset()));
-          }
-        })
-        .join('');
-    const value = partsValue(w.Parts);
-    return { value, raw, range: index.range(s, e), start: s, end: e, literal };
+    const partsValue = (parts: GoSlice, quoted: boolean): string => {
+      let v = '';
+      for (const p of items(parts)) {
+        const t = typeName(p);
+        if (t === 'Lit') v += unescapeLit(goString(p.Value), quoted);
+        else if (t === 'SglQuoted') v += goString(p.Value);
+        else if (t === 'DblQuoted') v += partsValue(p.Parts, true);
+        else {
+          literal = false;
+          if (t === 'CmdSubst' || t === 'ProcSubst') substs.push(p.Stmts);
+          v += index.text.slice(off(p.Pos()), off(p.End()));
+        }
+      }
+      return v;
+    };
+    const value = partsValue(w.Parts, false);
+    return { value, raw: index.text.slice(s, e), range: index.range(s, e), start: s, end: e, literal };
   };
-  const assign = (a: WordNode): ShellAssign => ({
-    name: a.Name ? (a.Name.Value as string) : '',
-    value: a.Value ? word(a.Value).value : '',
-    range: rangeOf(a),
+  const assign = (a: GoNode): ShellAssign => ({
+    name: present(a.Name) ? goString(a.Name.Value) : '',
+    value: present(a.Value) ? word(a.Value).value : '',
+    range: index.range(off(a.Pos()), off(a.End())),
   });
 
-  const callsIn = (node: WordNode): ShellCommand[] => {
-    const found: ShellCommand[] = [];
-    syntax.Walk(node, (n) => {
-      if (n && syntax.NodeType(n) === 'CallExpr') found.push(byStart.get(abs(n.Pos().Offset()))!);
-      return true;
-    });
-    return found.filter(Boolean);
+  // `sink` collects the commands of the statement being visited, for pipe bookkeeping.
+  const stmts = (list: GoSlice | null | undefined, sink: ShellCommand[][]) => {
+    for (const st of items(list)) stmt(st, sink);
   };
-
-  const byStart = new Map<number, ShellCommand>();
-  const binaries: WordNode[] = [];
-  syntax.Walk(file, (n) => {
-    if (!n) return true;
-    const t = syntax.NodeType(n);
-    if (t === 'CallExpr') {
-      const args = (n.Args as WordNode[]).map(word);
-      const assigns = (n.Assigns as WordNode[]).map(assign);
-      const first = args[0]?.value ?? '';
-      const cmd: ShellCommand = {
-        name: first.slice(first.lastIndexOf('/') + 1),
-        args,
-        assigns,
-        range: rangeOf(n),
-        start: abs(n.Pos().Offset()),
-        end: abs(n.End().Offset()),
-      };
-      out.commands.push(cmd);
-      byStart.set(cmd.start, cmd);
-      if (args.length === 0) out.assigns.push(...assigns);
-    } else if (t === 'DeclClause') {
-      for (const a of n.Args as WordNode[]) if (a.Name) out.assigns.push(assign(a));
-    } else if (t === 'BinaryCmd' && PIPE_OPS.has(n.Op)) {
-      binaries.push(n);
+  const stmt = (st: GoNode, sink: ShellCommand[][]) => {
+    if (!present(st)) return;
+    if (present(st.Cmd)) command(st.Cmd, sink);
+    for (const r of items(st.Redirs)) if (present(r.Word)) word(r.Word);
+  };
+  const command = (c: GoNode, sink: ShellCommand[][]) => {
+    switch (typeName(c)) {
+      case 'CallExpr': {
+        const args = items(c.Args).map(word);
+        const assigns = items(c.Assigns).map(assign);
+        const first = args[0]?.value ?? '';
+        const start = off(c.Pos());
+        const end = off(c.End());
+        const cmd: ShellCommand = { name: first.slice(first.lastIndexOf('/') + 1), args, assigns, range: index.range(start, end), start, end };
+        out.commands.push(cmd);
+        for (const s of sink) s.push(cmd);
+        if (args.length === 0) out.assigns.push(...assigns);
+        return;
+      }
+      case 'BinaryCmd': {
+        if (PIPE_OPS.has(c.Op)) {
+          const left: ShellCommand[] = [];
+          const right: ShellCommand[] = [];
+          stmt(c.X, [...sink, left]);
+          stmt(c.Y, [...sink, right]);
+          out.pipes.push({ left, right });
+        } else {
+          stmt(c.X, sink);
+          stmt(c.Y, sink);
+        }
+        return;
+      }
+      case 'DeclClause':
+        for (const a of items(c.Args)) if (present(a.Name)) out.assigns.push(assign(a));
+        return;
+      case 'IfClause':
+        for (let i: GoNode = c; present(i); i = i.Else) {
+          stmts(i.Cond, sink);
+          stmts(i.Then, sink);
+        }
+        return;
+      case 'WhileClause':
+        stmts(c.Cond, sink);
+        stmts(c.Do, sink);
+        return;
+      case 'ForClause':
+        stmts(c.Do, sink);
+        return;
+      case 'CaseClause':
+        for (const item of items(c.Items)) stmts(item.Stmts, sink);
+        return;
+      case 'Subshell':
+      case 'Block':
+        stmts(c.Stmts, sink);
+        return;
+      case 'FuncDecl':
+        stmt(c.Body, sink);
+        return;
+      case 'TimeClause':
+      case 'CoprocClause':
+        stmt(c.Stmt, sink);
+        return;
+      default:
+        return;
     }
-    return true;
-  });
-  for (const b of binaries) out.pipes.push({ left: callsIn(b.X), right: callsIn(b.Y) });
+  };
+  stmts(file.__internal_object__.Stmts, []);
+  // Commands inside $(...) and <(...) found while reading words; they may hold more.
+  for (let i = 0; i < substs.length && i < 1000; i++) stmts(substs[i] as GoSlice, []);
+  out.commands.sort((a, b) => a.start - b.start);
   return out;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-type WordNode = any;
+type GoNode = any;
+/** A GopherJS slice: a window on a backing array. */
+interface GoSlice {
+  $array: GoNode[];
+  $offset: number;
+  $length: number;
+}
+
+/** The elements of a Go slice (nil slices are empty). */
+function items(s: GoSlice | null | undefined): GoNode[] {
+  if (!s || !s.$array) return [];
+  return s.$array.slice(s.$offset, s.$offset + s.$length);
+}
+
+/** `*syntax.CallExpr` -> `CallExpr`. */
+function typeName(n: GoNode): string {
+  const t: string = n?.constructor?.string ?? '';
+  return t.slice(t.lastIndexOf('.') + 1);
+}
+
+/** False for null and for Go nil pointers (GopherJS represents those as a per-type object). */
+function present(n: GoNode): boolean {
+  return !!n && n !== n.constructor?.nil;
+}
+
+/** Remove the shell's backslash escapes from literal text (fewer are special inside double quotes). */
+function unescapeLit(v: string, quoted: boolean): string {
+  if (!v.includes('\\')) return v;
+  return v.replace(/\\(\r?\n|[\s\S])/g, (m, c: string) => {
+    if (c === '\n' || c === '\r\n') return '';
+    if (!quoted || '$`"\\'.includes(c)) return c;
+    return m;
+  });
+}
+
+/** Go strings are UTF-8 byte strings in GopherJS; decode when they hold non-ASCII bytes. */
+function goString(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s;
+}
+
+
 
 /** True when a command has any of the given flags (`-y`, `--no-cache`, combined short flags). */
 export function hasFlag(cmd: ShellCommand, ...flags: string[]): boolean {
