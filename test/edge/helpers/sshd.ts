@@ -34,8 +34,9 @@ export const TEST_USER = process.env.PIER_TEST_SSH_USER || 'pier-test';
 export function ensureTestUser(): void {
   try {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
+    return;
   } catch {
-    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/bin/sh', TEST_USER], { stdio: 'ignore' });
+    execFileSync('useradd', ['--system', '--no-create-home', '--home-dir', '/', '--shell', '/bin/sh', TEST_USER], { stdio: 'ignore' });
     // useradd locks the password ('!'), and sshd without PAM refuses locked accounts even for
     // keys; '*' means "no password" without the lock.
     execFileSync('usermod', ['-p', '*', TEST_USER], { stdio: 'ignore' });

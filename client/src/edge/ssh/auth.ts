@@ -35,8 +35,9 @@ export interface AuthHooks {
 
 interface KeyFile {
   path: string;
-  data: Buffer;
-  /** The public key blob, from the .pub file or the unencrypted key, to match agent keys. */
+  /** The private key, when the file holds one that ssh2 can read (possibly encrypted). */
+  data?: Buffer;
+  /** The public key blob, from the key or the .pub beside it, to match agent keys. */
   publicBlob?: Buffer;
   encrypted: boolean;
 }
@@ -47,17 +48,17 @@ async function readKeyFiles(ep: SshEndpoint, home?: string): Promise<KeyFile[]> 
   const out: KeyFile[] = [];
   for (const path of paths) {
     const data = await readFile(path).catch(() => undefined);
-    if (!data) continue;
-    const parsed = utils.parseKey(data);
+    const parsed = data ? utils.parseKey(data) : new Error('missing');
     const encrypted = parsed instanceof Error && /passphrase/i.test(parsed.message);
-    if (parsed instanceof Error && !encrypted) continue;
     let publicBlob = parsed instanceof Error ? undefined : parsed.getPublicSSH();
     if (!publicBlob) {
+      // A .pub alone is enough to pick the matching agent key, as OpenSSH does.
       const pub = await readFile(`${path}.pub`, 'utf8').catch(() => undefined);
       const b64 = pub?.trim().split(/\s+/)[1];
       if (b64) publicBlob = Buffer.from(b64, 'base64');
     }
-    out.push({ path, data, publicBlob, encrypted });
+    const usable = data && (encrypted || !(parsed instanceof Error));
+    if (usable || publicBlob) out.push({ path, data: usable ? data : undefined, publicBlob, encrypted });
   }
   return out;
 }
@@ -91,7 +92,7 @@ export async function makeAuthHandler(opts: {
   }
   const agentBlobs = agentAuth ? fromAgent!.keys.map((k) => k.getPublicSSH()) : [];
   // A key file whose public half the agent already offered is not tried again (no needless prompt).
-  const files = keyFiles.filter((f) => !(f.publicBlob && agentBlobs.some((b) => b.equals(f.publicBlob!))));
+  const files = keyFiles.filter((f) => f.data && !(f.publicBlob && agentBlobs.some((b) => b.equals(f.publicBlob!))));
   const passwordId = `${ep.user}@${ep.host}:${ep.port}`;
 
   type Step = () => Promise<Parameters<Parameters<AuthHandlerMiddleware>[2]>[0] | undefined>;
@@ -106,13 +107,13 @@ export async function makeAuthHandler(opts: {
     steps.push(async () => {
       if (!f.encrypted) {
         hooks.tried(f.path);
-        return { type: 'publickey', username, key: f.data };
+        return { type: 'publickey', username, key: f.data! };
       }
       if (!secrets?.passphrase) return undefined;
       for (let i = 0; i < MAX_SECRET_TRIES; i++) {
         const pass = await ask(() => secrets.passphrase!({ device, keyFile: f.path, retry: i > 0 }));
         if (pass === undefined) return undefined;
-        const parsed = utils.parseKey(f.data, pass);
+        const parsed = utils.parseKey(f.data!, pass);
         if (!(parsed instanceof Error)) {
           await secrets.remember?.('passphrase', f.path, pass);
           hooks.tried(f.path);

@@ -34,12 +34,14 @@ export class SshConnection {
   private readonly reconnect: ReconnectOptions;
   private retryTimer: NodeJS.Timeout | undefined;
   private generation = 0;
+  private active = 0;
+  private closeWaiters: (() => void)[] = [];
 
   constructor(
     readonly target: SshTarget,
     private readonly options: SshOptions,
   ) {
-    this.slots = new Slots(options.maxChannels ?? 8);
+    this.slots = new Slots(options.maxChannels ?? 6);
     this.reconnect = { ...DEFAULT_RECONNECT, ...options.reconnect };
   }
 
@@ -83,16 +85,45 @@ export class SshConnection {
     return c;
   }
 
-  /** Open a session channel under the channel limit; the slot is freed when the channel closes. */
-  async openChannel(open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void, signal?: AbortSignal): Promise<ClientChannel> {
+  /**
+   * Open a session channel under the channel limit; the slot is freed when the channel closes.
+   * `setup` runs synchronously as the channel opens, before any of its events can be missed.
+   */
+  async openChannel(
+    open: (c: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void,
+    signal?: AbortSignal,
+    setup?: (ch: ClientChannel) => void,
+  ): Promise<ClientChannel> {
     const release = await this.slots.take(signal);
     try {
-      const c = await this.client(signal);
-      const ch = await new Promise<ClientChannel>((resolve, reject) => {
-        open(c, (err, ch) => (err ? reject(err) : resolve(ch)));
-      });
-      ch.once('close', release);
-      return ch;
+      for (let refused = 0; ; refused++) {
+        const c = await this.client(signal);
+        try {
+          const ch = await new Promise<ClientChannel>((resolve, reject) => {
+            open(c, (err, ch) => {
+              if (err) return reject(err);
+              this.active++;
+              ch.once('close', () => {
+                this.active--;
+                release();
+                for (const w of this.closeWaiters.splice(0)) w();
+              });
+              setup?.(ch);
+              resolve(ch);
+            });
+          });
+          return ch;
+        } catch (e) {
+          // sshd frees a session a moment after its channel closes, so a burst can meet its
+          // MaxSessions limit: wait for one of ours to close and try again.
+          const reason = (e as { reason?: number }).reason;
+          if ((reason === 1 || reason === 4) && this.active > 0 && refused < 20) {
+            await new Promise<void>((r) => this.closeWaiters.push(r));
+            continue;
+          }
+          throw e;
+        }
+      }
     } catch (e) {
       release();
       if (e instanceof DeviceError) throw e;

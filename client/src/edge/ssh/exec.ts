@@ -11,6 +11,8 @@ import { buildCommand, buildWithEnv } from './quote';
 export interface ExecOptions {
   /** Extra environment, passed through `env` so sshd's AcceptEnv does not matter. */
   env?: Record<string, string>;
+  /** Directory to run in on the device. */
+  cwd?: string;
   /** Data for the command's standard input; it is closed afterwards. */
   stdin?: string | Buffer | Readable;
   signal?: AbortSignal;
@@ -41,31 +43,43 @@ export class CommandFailedError extends DeviceError {
 }
 
 /** Start a command and hand back its channel for streaming; it is closed on abort or link loss. */
-export async function spawnRemote(conn: SshConnection, argv: readonly string[], opts: Pick<ExecOptions, 'env' | 'signal'> & { pty?: PseudoTtyOptions } = {}): Promise<ClientChannel> {
-  const command = opts.env ? buildWithEnv(opts.env, argv) : buildCommand(argv);
-  const ch = await conn.openChannel((c, cb) => (opts.pty ? c.exec(command, { pty: opts.pty }, cb) : c.exec(command, cb)), opts.signal);
-  const onAbort = () => ch.close();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
-  ch.once('close', () => opts.signal?.removeEventListener('abort', onAbort));
-  return ch;
+export async function spawnRemote(
+  conn: SshConnection,
+  argv: readonly string[],
+  opts: Pick<ExecOptions, 'env' | 'signal' | 'cwd'> & { pty?: PseudoTtyOptions; setup?: (ch: ClientChannel) => void } = {},
+): Promise<ClientChannel> {
+  // The directory travels as a positional parameter of a fixed script, like every other value.
+  const full = opts.cwd === undefined ? argv : ['sh', '-c', 'cd -- "$1" && shift && exec "$@"', 'pier-sh', opts.cwd, ...argv];
+  const command = opts.env ? buildWithEnv(opts.env, full) : buildCommand(full);
+  return conn.openChannel(
+    (c, cb) => (opts.pty ? c.exec(command, { pty: opts.pty }, cb) : c.exec(command, cb)),
+    opts.signal,
+    (ch) => {
+      const onAbort = () => ch.close();
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      ch.once('close', () => opts.signal?.removeEventListener('abort', onAbort));
+      const stopDrop = conn.onDrop(() => ch.destroy());
+      ch.once('close', stopDrop);
+      opts.setup?.(ch);
+    },
+  );
 }
 
 /** Run a command to its end and collect its output; rejects only when it could not finish. */
 export async function execRemote(conn: SshConnection, argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
   const device = conn.target.name;
   const limit = opts.maxOutputBytes ?? 16 * 1024 * 1024;
-  const ch = await spawnRemote(conn, argv, opts);
-  return new Promise<ExecResult>((resolve, reject) => {
+  let settle!: { resolve: (r: ExecResult) => void; reject: (e: unknown) => void };
+  const done = new Promise<ExecResult>((resolve, reject) => (settle = { resolve, reject }));
+  // Listeners go on inside the open callback: exit and close can arrive in the same packet batch.
+  const setup = (ch: ClientChannel) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let outLen = 0;
     let errLen = 0;
     let exit: { code: number | null; signal?: string } | undefined;
     let failure: DeviceError | undefined;
-    const stopDrop = conn.onDrop((e) => {
-      failure ??= e;
-      ch.destroy();
-    });
+    const stopDrop = conn.onDrop((e) => (failure ??= e));
     const onAbort = () => (failure ??= deviceErrors.aborted(device));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     const tooMuch = () => {
@@ -89,16 +103,18 @@ export async function execRemote(conn: SshConnection, argv: readonly string[], o
     ch.once('close', () => {
       stopDrop();
       opts.signal?.removeEventListener('abort', onAbort);
-      if (failure) return reject(failure);
+      if (failure) return settle.reject(failure);
       // A channel that closed without an exit status lost its link mid-way.
-      if (!exit) return reject(deviceErrors.connectionLost(device));
-      resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+      if (!exit) return settle.reject(deviceErrors.connectionLost(device));
+      settle.resolve({ ...exit, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
     });
     const input = opts.stdin;
     if (input === undefined) ch.end();
     else if (typeof input === 'string' || Buffer.isBuffer(input)) ch.end(input);
     else input.pipe(ch);
-  });
+  };
+  await spawnRemote(conn, argv, { env: opts.env, signal: opts.signal, cwd: opts.cwd, setup });
+  return done;
 }
 
 /** Run a command that must succeed; resolves with its standard output as text. */
