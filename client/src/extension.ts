@@ -2,10 +2,12 @@
 import type { ExtensionContext } from 'vscode';
 import { startLanguageClient, stopLanguageClient } from './language-client';
 
-export async function activate(context: ExtensionContext): Promise<void> {
-  await startLanguageClient(context);
+export function activate(context: ExtensionContext): void {
+  // Not awaited: the server comes up in the background, so activation (and the editor) does not
+  // wait for a child process; diagnostics appear as soon as it answers.
+  void startLanguageClient(context);
 }
 
-export async function deactivate(): Promise<void> {
-  await stopLanguageClient();
+export function deactivate(): Promise<void> {
+  return stopLanguageClient();
 }

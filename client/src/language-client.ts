@@ -1,19 +1,28 @@
-// Starts Pier's language server (dist/server.js) for Dockerfiles and Compose files.
+// Starts Pier's language server (dist/server.js) for Dockerfiles, and for Compose files once the
+// server's document-kind table serves them. The server pulls `pier.lint` per document through
+// workspace/configuration (the client answers it) and registers its own watchers for
+// .hadolint.yaml and .dockerignore, so nothing else needs passing here.
+
 import * as path from 'node:path';
-import type { ExtensionContext } from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { window, type ExtensionContext } from 'vscode';
+import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
+let starting: Promise<LanguageClient | undefined> | undefined;
 
-/** Document selector: Dockerfiles by language id and by file name. */
-export const documentSelector = [
-  { language: 'dockerfile' },
-  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,*.dockerfile,Containerfile.*}' },
+/** Dockerfiles by language id, and by name even when another extension claimed the file. */
+export const documentSelector: DocumentSelector = [
+  { scheme: 'file', language: 'dockerfile' },
+  { scheme: 'untitled', language: 'dockerfile' },
+  { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}' },
+  // Compose files: the server ignores them until its table has a compose entry.
+  { scheme: 'file', pattern: '**/{compose,docker-compose}.{yaml,yml}' },
+  { scheme: 'file', pattern: '**/{compose,docker-compose}.*.{yaml,yml}' },
 ];
 
-/** Start the client (idempotent). */
-export async function startLanguageClient(context: ExtensionContext): Promise<LanguageClient> {
-  if (client) return client;
+/** Start the client once; resolves when the server is up (or undefined when it failed to start). */
+export function startLanguageClient(context: ExtensionContext): Promise<LanguageClient | undefined> {
+  if (starting) return starting;
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -21,17 +30,25 @@ export async function startLanguageClient(context: ExtensionContext): Promise<La
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector,
-    synchronize: { configurationSection: 'pier' },
+    diagnosticCollectionName: 'pier',
   };
-  client = new LanguageClient('pier', 'Pier Language Server', serverOptions, clientOptions);
-  context.subscriptions.push(client);
-  await client.start();
-  return client;
+  const c = new LanguageClient('pier', 'Pier Language Server', serverOptions, clientOptions);
+  client = c;
+  context.subscriptions.push(c);
+  starting = c.start().then(
+    () => c,
+    (e: unknown) => {
+      void window.showErrorMessage(`Pier's language server did not start: ${(e as Error)?.message ?? String(e)}`);
+      return undefined;
+    },
+  );
+  return starting;
 }
 
 /** Stop the client if it runs. */
 export async function stopLanguageClient(): Promise<void> {
   const c = client;
   client = undefined;
-  if (c) await c.stop();
+  starting = undefined;
+  if (c?.needsStop()) await c.stop();
 }

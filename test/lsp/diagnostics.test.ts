@@ -232,11 +232,13 @@ test('documents that are not Dockerfiles get no diagnostics from the Dockerfile 
   const c = await inProcess();
   try {
     await c.open('file:///work/notes.txt', APT, 1, 'plaintext');
+    // BuildKit's per-Dockerfile ignore file fits `Dockerfile.*` but is not a Dockerfile.
+    await c.open('file:///work/x/Dockerfile.dockerignore', APT, 1, 'dockerfile');
     const uri = 'file:///work/x/Containerfile';
     await c.open(uri, APT, 1, 'plaintext');
     // Published in order: once the Containerfile (matched by name) has diagnostics, the text file had its turn.
     assert.ok(has(await c.diagnostics(uri, { version: 1 })));
-    assert.equal(c.published.filter((p) => p.uri.endsWith('notes.txt')).length, 0);
+    assert.equal(c.published.filter((p) => p.uri.endsWith('notes.txt') || p.uri.endsWith('.dockerignore')).length, 0);
   } finally {
     c.dispose();
   }

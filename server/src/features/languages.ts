@@ -59,7 +59,11 @@ export function uriBaseName(uri: string): string {
 
 const dockerfile: DocumentKind = {
   kind: 'dockerfile',
-  matches: (uri, languageId) => languageId === 'dockerfile' || isDockerfileName(uriBaseName(uri)),
+  // `Dockerfile.dockerignore` fits the `Dockerfile.*` pattern but is BuildKit's ignore file for it.
+  matches: (uri, languageId) => {
+    const base = uriBaseName(uri);
+    return !base.endsWith('.dockerignore') && (languageId === 'dockerfile' || isDockerfileName(base));
+  },
   // BuildKit prefers `<name>.dockerignore` next to the Dockerfile over the context's `.dockerignore`.
   sideFiles: (path) => ({ dockerignore: [join(dirname(path), `${basename(path)}.dockerignore`), join(dirname(path), '.dockerignore')] }),
   analyze: (text, settings, files, log) => analyzeDockerfile(text, { settings, files: { dockerignore: files.dockerignore }, log }),

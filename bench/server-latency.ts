@@ -1,0 +1,227 @@
+// Language server latency, measured against the shipped bundle over stdio.
+// Run: npm run build && node --import tsx bench/server-latency.ts [--spawns N] [--edits N]
+//
+// 1. Spawn to first publishDiagnostics: `node dist/server.js --stdio` started, initialized and a
+//    Dockerfile opened, until its diagnostics arrive (target < 300 ms). Baseline in the same run:
+//    a bundled language server with no rules that publishes empty diagnostics on open.
+// 2. Keystroke to refreshed diagnostics on a ~300-line Dockerfile: one-character incremental edits,
+//    each timed until the diagnostics for its version arrive (target < 20 ms end to end, with the
+//    server's default settings). Also run with a fixed 75 ms debounce, reported end to end and
+//    with the debounce subtracted. Baselines in the same run: Pier's analysis and dockerfile-utils'
+//    validate on the same text, in-process, without any protocol.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as esbuild from 'esbuild';
+import { validate } from 'dockerfile-utils';
+import {
+  createProtocolConnection,
+  DidChangeTextDocumentNotification,
+  DidOpenTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  ConfigurationRequest,
+  type ProtocolConnection,
+  type PublishDiagnosticsParams,
+} from 'vscode-languageserver-protocol/node';
+import { analyzeDockerfile } from '../server/src/analysis/dockerfile/analyze';
+import { isDockerfileName } from '../server/src/analysis/file-kinds';
+
+const ROOT = resolve(__dirname, '..');
+const SERVER = join(ROOT, 'dist', 'server.js');
+const { values: args } = parseArgs({ options: { spawns: { type: 'string', default: '10' }, edits: { type: 'string', default: '200' } } });
+const SPAWNS = Number(args.spawns);
+const EDITS = Number(args.edits);
+const FIXED_DEBOUNCE_MS = 75;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+};
+const median = (xs: number[]) => pct(xs, 50);
+const f = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
+const row = (name: string, xs: number[]) => `  ${name.padEnd(46)} median ${f(median(xs)).padStart(9)}   p95 ${f(pct(xs, 95)).padStart(9)}   min ${f(Math.min(...xs)).padStart(9)}`;
+
+/** Whole corpus Dockerfiles, concatenated until ~300 lines: a realistic multi-stage file. */
+function dockerfileOf300Lines(): string {
+  const corpus = resolve(ROOT, '..', 'shared', 'corpus');
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const n of readdirSync(d).sort()) {
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (isDockerfileName(n)) files.push(p);
+    }
+  };
+  if (existsSync(corpus)) walk(corpus);
+  let text = '';
+  for (const p of files) {
+    if (text.split('\n').length >= 300) break;
+    text += readFileSync(p, 'utf8').replace(/\s*$/, '\n');
+  }
+  if (!text) throw new Error(`no corpus at ${corpus}`);
+  return text;
+}
+
+interface Session {
+  conn: ProtocolConnection;
+  waitDiagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams>;
+  close(): Promise<void>;
+}
+
+/** Start a server process and a client on its stdio; resolves after `initialized`. */
+async function session(script: string, initializationOptions?: unknown): Promise<Session> {
+  const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const waiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    const key = `${p.uri}@${p.version}`;
+    waiters.get(key)?.(p);
+    waiters.delete(key);
+  });
+  conn.onRequest(ConfigurationRequest.type, (p) => p.items.map(() => ({})));
+  conn.listen();
+  await conn.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true } },
+    initializationOptions,
+  });
+  await conn.sendNotification(InitializedNotification.type, {});
+  return {
+    conn,
+    waitDiagnostics: (uri, version) => new Promise((r) => waiters.set(`${uri}@${version}`, r)),
+    close: async () => {
+      await conn.sendRequest(ShutdownRequest.type);
+      await conn.sendNotification(ExitNotification.type);
+      await exited;
+      conn.dispose();
+    },
+  };
+}
+
+/** Spawn to first publishDiagnostics for the opened document. */
+async function spawnToFirstDiagnostics(script: string, text: string): Promise<number> {
+  const t0 = performance.now();
+  const s = await session(script);
+  const uri = 'file:///bench/Dockerfile';
+  const got = s.waitDiagnostics(uri, 1);
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  await got;
+  const t = performance.now() - t0;
+  await s.close();
+  return t;
+}
+
+/** Keystroke-sized edits: type a character at the end of a RUN line, then delete it, and so on. */
+async function editLatencies(script: string, text: string, n: number, initializationOptions?: unknown): Promise<number[]> {
+  const s = await session(script, initializationOptions);
+  const uri = 'file:///bench/edit/Dockerfile';
+  const first = s.waitDiagnostics(uri, 1);
+  await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
+  await first;
+  const lines = text.split('\n');
+  const line = lines.findIndex((l, i) => i > lines.length / 2 && /^RUN .*\S$/.test(l) && !l.endsWith('\\'));
+  const at = { line, character: lines[line].length };
+  const out: number[] = [];
+  const warm = 20;
+  for (let k = 0; k < n + warm; k++) {
+    const version = k + 2;
+    const typed = k % 2 === 0;
+    const change = typed
+      ? { range: { start: at, end: at }, text: 'x' }
+      : { range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' };
+    const got = s.waitDiagnostics(uri, version);
+    const t0 = performance.now();
+    await s.conn.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: [change] });
+    await got;
+    if (k >= warm) out.push(performance.now() - t0);
+  }
+  await s.close();
+  return out;
+}
+
+/** A language server with no rules: answers initialize and publishes empty diagnostics on open. */
+async function buildBaselineServer(dir: string): Promise<string> {
+  const src = join(dir, 'baseline-server.ts');
+  const out = join(dir, 'baseline-server.js');
+  const code = `import { createConnection, TextDocuments } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+const connection = createConnection();
+const documents = new TextDocuments(TextDocument);
+connection.onInitialize(() => ({ capabilities: { textDocumentSync: { openClose: true, change: 2 } } }));
+documents.onDidChangeContent((e) => void connection.sendDiagnostics({ uri: e.document.uri, version: e.document.version, diagnostics: [] }));
+documents.listen(connection);
+connection.listen();
+`;
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(src, code);
+  await esbuild.build({ entryPoints: [src], outfile: out, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', nodePaths: [join(ROOT, 'node_modules')] });
+  return out;
+}
+
+function inProcess(fn: () => void, n: number): number[] {
+  for (let i = 0; i < 5; i++) fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
+  const tmp = mkdtempSync(join(tmpdir(), 'pier-bench-'));
+  try {
+    const baselineServer = await buildBaselineServer(tmp);
+    const text = dockerfileOf300Lines();
+    const nLines = text.split('\n').length - 1;
+    console.log(`Pier language server latency (node ${process.version}, ${SPAWNS} spawns, ${EDITS} edits on a ${nLines}-line Dockerfile from the corpus)\n`);
+
+    const pierSpawn: number[] = [];
+    const baseSpawn: number[] = [];
+    for (let i = 0; i < SPAWNS; i++) {
+      // Interleaved, so a burst of load on the machine hits both alike.
+      pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text));
+      baseSpawn.push(await spawnToFirstDiagnostics(baselineServer, text));
+    }
+    console.log('Spawn to first publishDiagnostics (target: Pier median < 300 ms)');
+    console.log(row('pier (dist/server.js --stdio)', pierSpawn));
+    console.log(row('baseline: LSP server with no rules', baseSpawn));
+    console.log(`  ratio pier / baseline (median): ${(median(pierSpawn) / median(baseSpawn)).toFixed(2)}x\n`);
+
+    const adaptive = await editLatencies(SERVER, text, EDITS);
+    const fixed = await editLatencies(SERVER, text, EDITS, { validationDelayMs: FIXED_DEBOUNCE_MS });
+    const noRules = await editLatencies(baselineServer, text, EDITS);
+    const analysis = inProcess(() => analyzeDockerfile(text, { files: { dockerignore: null } }), EDITS);
+    const utils = inProcess(() => validate(text), EDITS);
+    console.log('Keystroke to refreshed diagnostics (target: end to end with default settings, median and p95 < 20 ms)');
+    console.log(row('pier, default (adaptive debounce), end to end', adaptive));
+    console.log(row(`pier, fixed ${FIXED_DEBOUNCE_MS} ms debounce, end to end`, fixed));
+    console.log(row(`pier, fixed ${FIXED_DEBOUNCE_MS} ms debounce, minus the debounce`, fixed.map((x) => x - FIXED_DEBOUNCE_MS)));
+    console.log(row('baseline: LSP server with no rules, end to end', noRules));
+    console.log(row('in-process: Pier analysis (all rules), no protocol', analysis));
+    console.log(row("in-process: dockerfile-utils' validate", utils));
+    console.log(`  ratio pier end to end / no-rules server (median): ${(median(adaptive) / median(noRules)).toFixed(2)}x`);
+    console.log(`  ratio pier end to end / in-process analysis (median): ${(median(adaptive) / median(analysis)).toFixed(2)}x (protocol and scheduling overhead)`);
+    console.log(`  ratio pier analysis / dockerfile-utils validate (median): ${(median(analysis) / median(utils)).toFixed(2)}x`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
