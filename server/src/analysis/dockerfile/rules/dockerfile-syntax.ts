@@ -39,7 +39,15 @@ export default defineRule<DockerfileContext>({
   },
   check(ctx) {
     // dockerfile-utils parses the whole text itself; this rule is the only caller, once per analysis.
-    for (const d of validate(ctx.text, SETTINGS)) {
+    let diagnostics: ReturnType<typeof validate>;
+    try {
+      diagnostics = validate(ctx.text, SETTINGS);
+    } catch {
+      // dockerfile-ast recurses without end resolving variables of some instructions outside any
+      // stage (found by the fuzz test); the file is broken anyway and other rules still report.
+      return;
+    }
+    for (const d of diagnostics) {
       const code = typeof d.code === 'number' ? d.code : Number(d.code);
       const severity = severityOf(ctx, code, d.range);
       if (severity === null) continue;
