@@ -34,6 +34,7 @@ import shellFormCmd from './shell-form-cmd';
 import sshInImage from './ssh-in-image';
 import sudo from './sudo';
 import tlsVerificationDisabled from './tls-verification-disabled';
+import toolchainInFinalStage from './toolchain-in-final-stage';
 import unknownStage from './unknown-stage';
 import untrustedRegistry from './untrusted-registry';
 import userRootFinal from './user-root-final';
@@ -74,6 +75,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   sshInImage,
   sudo,
   tlsVerificationDisabled,
+  toolchainInFinalStage,
   unknownStage,
   untrustedRegistry,
   userRootFinal,
