@@ -75,7 +75,9 @@ function checkDocument(name: string, text: string, budget?: Map<string, number>)
       const inSpan = (x: Finding) => x.range.start.line >= span[0] && x.range.start.line <= span[1];
       assert.equal(count(after, (x) => x.rule === f.rule && inSpan(x)), 0, `${where}: silenced on its instruction`);
       assert.equal(count(after, (x) => x.rule === f.rule && !inSpan(x)), count(before, (x) => x.rule === f.rule && !(x.range.start.line >= inst.getRange().start.line && x.range.start.line <= inst.getRange().end.line)), `${where}: the rule still reports elsewhere`);
-      assert.equal(count(after, (x) => x.rule !== f.rule), count(before, (x) => x.rule !== f.rule), `${where}: other rules unaffected`);
+      // A rule may read comments as separators (consecutive-run does), so other rules may lose a
+      // finding to the inserted comment, but never gain one.
+      assert.ok(count(after, (x) => x.rule !== f.rule) <= count(before, (x) => x.rule !== f.rule), `${where}: no new findings from other rules`);
     }
     const file = dockerfileIgnoreFileEdit(doc, f);
     assert.ok(file, `${where}: a file pragma is offered`);

@@ -137,6 +137,9 @@ export class Validator {
     const doc = this.o.documents.get(uri);
     if (!doc) return;
     const version = doc.version;
+    // A request (hover, code action) may already have analysed this version.
+    const done = this.results.get(uri);
+    if (done && done.version === version) return this.publish(uri, version, done.diagnostics);
     const stale = () => this.states.get(uri)?.generation !== generation || this.o.documents.get(uri) !== doc || doc.version !== version;
     let diagnostics: Diagnostic[] = [];
     try {

@@ -5,7 +5,7 @@
 import { CompletionItemKind, InsertTextFormat, MarkupKind, type CancellationToken, type CompletionItem, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Instruction } from 'dockerfile-ast';
-import type { DockerfileContext } from '../../analysis/dockerfile/context';
+import type { DockerfileView } from './parsed';
 import type { ClientTraits } from '../languages';
 import { inRange, instructionAt } from './hover';
 import { KEYWORD_DOCS } from './keyword-docs';
@@ -37,7 +37,7 @@ function valueItems(values: readonly { value: string; detail?: string }[], range
 }
 
 /** Stage names (and indexes of unnamed stages) defined before an instruction. */
-function stagesBefore(ctx: DockerfileContext, inst: Instruction | undefined, pos: Position): { value: string; detail?: string }[] {
+function stagesBefore(ctx: DockerfileView, inst: Instruction | undefined, pos: Position): { value: string; detail?: string }[] {
   const line = inst ? inst.getRange().start.line : pos.line;
   const own = inst && ctx.stageOf(inst);
   return ctx.stages
@@ -46,7 +46,7 @@ function stagesBefore(ctx: DockerfileContext, inst: Instruction | undefined, pos
 }
 
 /** Completions for a flag's value (`--platform=li`), or undefined when `word` is not one. */
-function flagValueItems(ctx: DockerfileContext, inst: Instruction, word: string, pos: Position): CompletionItem[] | undefined {
+function flagValueItems(ctx: DockerfileView, inst: Instruction, word: string, pos: Position): CompletionItem[] | undefined {
   const m = /^--([a-z-]+)=(.*)$/i.exec(word);
   if (!m) return undefined;
   const name = m[1].toLowerCase();

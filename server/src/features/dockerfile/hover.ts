@@ -4,7 +4,7 @@
 import { MarkupKind, type CancellationToken, type Hover, type Position, type Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { From, Instruction } from 'dockerfile-ast';
-import type { DockerfileContext, Stage } from '../../analysis/dockerfile/context';
+import type { DockerfileView, StageView } from './parsed';
 import type { ClientTraits } from '../languages';
 import { KEYWORD_DOCS } from './keyword-docs';
 import { parsedDockerfile } from './parsed';
@@ -18,7 +18,7 @@ export function inRange(r: Range | null | undefined, pos: Position): boolean {
 }
 
 /** The instruction under a position (ONBUILD's trigger is reported as the ONBUILD). */
-export function instructionAt(ctx: DockerfileContext, pos: Position): Instruction | undefined {
+export function instructionAt(ctx: DockerfileView, pos: Position): Instruction | undefined {
   return ctx.dockerfile.getInstructions().find((i) => inRange(i.getRange(), pos));
 }
 
@@ -32,7 +32,7 @@ function keywordHover(inst: Instruction, markdown: boolean): Hover | null {
   return { contents: { kind: markdown ? MarkupKind.Markdown : MarkupKind.PlainText, value }, range: inst.getInstructionRange() };
 }
 
-function imageLines(ctx: DockerfileContext, stage: Stage): string[] {
+function imageLines(ctx: DockerfileView, stage: StageView): string[] {
   const written = stage.from.getImage() ?? '';
   const lines: string[] = [];
   if (stage.parent) {
@@ -57,7 +57,7 @@ function imageLines(ctx: DockerfileContext, stage: Stage): string[] {
   return lines;
 }
 
-function fromHover(ctx: DockerfileContext, from: From, pos: Position, markdown: boolean): Hover | null {
+function fromHover(ctx: DockerfileView, from: From, pos: Position, markdown: boolean): Hover | null {
   const imageRange = from.getImageRange();
   const platformRange = from.getPlatformFlag()?.getRange();
   if (!inRange(imageRange, pos) && !inRange(platformRange, pos)) return null;
