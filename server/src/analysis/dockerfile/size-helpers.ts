@@ -6,7 +6,7 @@ import type { Arg, Env, Instruction } from 'dockerfile-ast';
 import type { Fix, Range } from '../engine/types';
 import type { DockerfileContext, RunInfo, Stage } from './context';
 import { finalLineage, insertAt } from './helpers';
-import { positionals, subcommand, unwrap, type ShellCommand, type ShellWord } from './shell';
+import { hasFlag, positionals, subcommand, unwrap, type ShellCommand, type ShellWord } from './shell';
 import type { ImageRef } from './image-ref';
 
 /** Stages whose layers end up in the final image (the final stage and the stages it is built FROM). */
@@ -275,3 +275,73 @@ export function buildImage(ref: ImageRef | undefined): BuildImage | undefined {
       return undefined;
   }
 }
+
+/** Families of system package managers that share package names and removal habits. */
+export type Family = 'apt' | 'apk' | 'rpm' | 'zypper';
+
+/** Package managers, the subcommands that install and remove, and options whose value is the next word. */
+export const PACKAGE_MANAGERS: Record<string, { family: Family; install: string[]; remove: string[]; valued: string[] }> = {
+  'apt-get': { family: 'apt', install: ['install'], remove: ['purge', 'remove', 'autoremove'], valued: ['-o', '-c', '-t', '--option', '--config-file', '--target-release'] },
+  apt: { family: 'apt', install: ['install'], remove: ['purge', 'remove', 'autoremove'], valued: ['-o', '-c', '-t', '--option', '--config-file', '--target-release'] },
+  apk: { family: 'apk', install: ['add'], remove: ['del'], valued: ['-t', '--virtual', '-X', '--repository', '-p', '--root', '--arch', '--cache-dir', '--keys-dir', '--repositories-file'] },
+  dnf: { family: 'rpm', install: ['install'], remove: ['remove', 'erase', 'autoremove'], valued: ['--setopt', '--enablerepo', '--disablerepo', '--repo', '--installroot', '--releasever', '-c', '--config'] },
+  microdnf: { family: 'rpm', install: ['install'], remove: ['remove'], valued: ['--setopt', '--enablerepo', '--disablerepo'] },
+  yum: { family: 'rpm', install: ['install'], remove: ['remove', 'erase', 'autoremove'], valued: ['--setopt', '--enablerepo', '--disablerepo', '--installroot', '--releasever', '-c'] },
+  zypper: { family: 'zypper', install: ['install', 'in'], remove: ['remove', 'rm'], valued: ['-r', '--repo', '--from', '-t', '--type'] },
+};
+
+/** One package word of an install. */
+export interface Pkg {
+  name: string;
+  range: Range;
+}
+
+/** The package names an install command names, with ARG/ENV expansions resolved where possible. */
+export function packagesOf(ctx: DockerfileContext, run: RunInfo, cmd: ShellCommand, skipFirst: string): Pkg[] {
+  const m = PACKAGE_MANAGERS[cmd.name];
+  const out: Pkg[] = [];
+  let seenSub = false;
+  for (let i = 1; i < cmd.args.length; i++) {
+    const w = cmd.args[i];
+    if (w.value.startsWith('-')) {
+      if (m.valued.includes(w.value)) i++;
+      continue;
+    }
+    if (!seenSub && w.value === skipFirst) {
+      seenSub = true;
+      continue;
+    }
+    let value = w.value;
+    if (!w.literal) {
+      // `$BUILD_DEPS` from ENV/ARG is judged; `$(cat deps.txt)` or a shell variable cannot be.
+      const r = ctx.resolve(w.value, run.instruction);
+      if (!r.complete || /[$`]/.test(r.value)) continue;
+      value = r.value;
+    }
+    for (const name of value.split(/\s+/).filter(Boolean)) {
+      // `gcc=4:12.2.0-3`, `gcc~12`, `libc6-dev:arm64`, `gcc>=12`: the package is the part before.
+      out.push({ name: name.replace(/(?:[:=<>~].*)$/, ''), range: w.range });
+    }
+  }
+  return out;
+}
+
+/** True when the install's packages are removed again later in the same RUN. */
+export function removedInRun(ctx: DockerfileContext, run: RunInfo, install: ShellCommand, pkg: string): boolean {
+  const fam = PACKAGE_MANAGERS[install.name].family;
+  const later = runCommands(run).filter((c) => c.start > install.start);
+  // apk: `apk add --virtual .build-deps ...` then `apk del .build-deps`.
+  const virtual = install.args.findIndex((a) => a.value === '--virtual' || a.value === '-t');
+  const group = virtual > 0 ? install.args[virtual + 1]?.value : undefined;
+  // apt: `apt-mark auto` (everything, or the saved-manual dance) then `apt-get purge --auto-remove`.
+  const marked = later.some((c) => c.name === 'apt-mark' && subcommand(c) === 'auto');
+  for (const c of later) {
+    const m = PACKAGE_MANAGERS[c.name];
+    if (!m || m.family !== fam || !m.remove.includes(subcommand(c) ?? '')) continue;
+    const names = packagesOf(ctx, run, c, subcommand(c)!).map((p) => p.name);
+    if (names.some((n) => n === pkg || n === group || (/[*?[]/.test(n) && minimatch(pkg, n)))) return true;
+    if (fam === 'apt' && marked && (subcommand(c) === 'autoremove' || hasFlag(c, '--auto-remove', '--autoremove'))) return true;
+  }
+  return false;
+}
+
