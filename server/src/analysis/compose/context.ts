@@ -3,7 +3,7 @@
 // with the `.env` values, and the facts about files on disk the caller passed in.
 
 import { posix } from 'node:path';
-import { isMap, isPair, isScalar, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
+import { isMap, isPair, isScalar, visit, type Document, type Node, type Pair, type Scalar, type YAMLMap } from 'yaml';
 import { LineIndex } from '../engine/text';
 import type { LintSettings, Range, Report } from '../engine/types';
 import { interpolate, parseDotenv, type Interpolated, type Vars } from './interpolation';
@@ -132,7 +132,7 @@ export function buildComposeContext(text: string, settings: LintSettings, files:
   };
   const keyRange = (pair: Pair): Range => (nodeSpan(pair.key) ? range(pair.key) : range(pair.value));
   const yamlProblems: ParseProblem[] = [...doc.errors, ...doc.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED')].map((e) => ({
-    range: lines.range(e.pos[0], Math.max(e.pos[1], e.pos[0])),
+    range: lines.range(e.pos[0], tokenEnd(text, e.pos[0], e.pos[1])),
     message: cleanYamlMessage(e.message),
   }));
   const vars = files.dotenv === undefined ? undefined : parseDotenv(files.dotenv ?? '');
@@ -146,11 +146,11 @@ export function buildComposeContext(text: string, settings: LintSettings, files:
   let data: { value: unknown; bomb?: ParseProblem } | undefined;
   const getData = () => {
     if (data) return data;
-    const value = doc.contents ? yaml.toJS(doc.contents) : null;
-    data = { value };
-    if (value === undefined) {
-      // Find the top-level key whose aliases blow the budget, to point at it.
-      const culprit = root?.items.find((p) => isPair(p) && yaml.toJS(p.value) === undefined && yaml.deref(p.value) !== undefined) as Pair | undefined;
+    const r = doc.contents ? yaml.tryToJS(doc.contents) : { value: null };
+    data = { value: r.value };
+    if (r.error === 'bomb') {
+      // Point at the top-level key whose aliases blow the budget.
+      const culprit = root?.items.find((p) => isPair(p) && yaml.tryToJS(p.value).error === 'bomb') as Pair | undefined;
       data.bomb = {
         range: culprit ? keyRange(culprit) : lines.range(0, 0),
         message: `Expanding the aliases${culprit ? ` under \`${keyName(culprit) ?? '?'}\`` : ''} exceeds ${MAX_ALIAS_EXPANSION} copies: the document looks like an alias bomb, so it is not validated further.`,
@@ -158,6 +158,14 @@ export function buildComposeContext(text: string, settings: LintSettings, files:
     }
     return data;
   };
+  // The parser accepts an alias with no anchor before it; Compose does not.
+  if (text.includes('*')) {
+    visit(doc, {
+      Alias(_k, node) {
+        if (yaml.deref(node) === undefined) yamlProblems.push({ range: range(node), message: `The alias \`*${node.source}\` has no anchor \`&${node.source}\` before it.` });
+      },
+    });
+  }
 
   const services: Service[] = [];
   const serviceByName = new Map<string, Service>();
@@ -258,6 +266,13 @@ function readBuild(svc: Service, yaml: YamlReader, str: (n: unknown) => Interpol
     dockerfileKey: pathKey(dockerfile, contextKey),
     target,
   };
+}
+
+/** The parser marks one character; widen that to the word there (a duplicate key, a stray token). */
+function tokenEnd(text: string, start: number, end: number): number {
+  if (end - start > 1) return end;
+  const m = /^[^\s:,[\]{}#]+/.exec(text.slice(start, start + 200));
+  return m ? start + m[0].length : Math.max(end, start);
 }
 
 /** The yaml package's messages end with a position and a code excerpt; the editor shows both already. */

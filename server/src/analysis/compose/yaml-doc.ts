@@ -131,14 +131,19 @@ export class YamlReader {
     return s ? s.value : undefined;
   }
 
-  /** Convert a node to plain JS with the alias budget; undefined when it is an alias bomb. */
+  /** Convert a node to plain JS with the alias budget; undefined when it is an alias bomb or has a dangling alias. */
   toJS(node: unknown): unknown {
-    const n = this.deref(node);
-    if (!n) return undefined;
+    return this.tryToJS(node).value;
+  }
+
+  /** Like `toJS`, with the reason when it fails. */
+  tryToJS(node: unknown): { value: unknown; error?: 'bomb' | 'unresolved' } {
+    const n = isAlias(node) ? node : this.deref(node);
+    if (!n) return { value: undefined };
     try {
-      return n.toJS(this.doc, { maxAliasCount: MAX_ALIAS_EXPANSION });
-    } catch {
-      return undefined;
+      return { value: n.toJS(this.doc, { maxAliasCount: MAX_ALIAS_EXPANSION }) };
+    } catch (e) {
+      return { value: undefined, error: /unresolved alias/i.test(String((e as Error)?.message)) ? 'unresolved' : 'bomb' };
     }
   }
 }
