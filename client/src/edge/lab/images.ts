@@ -35,6 +35,8 @@ const SLIM_FILTERS = [
   'path-include=/usr/share/locale/locale.alias',
 ];
 
+const MERGED_USR_HOOK = '/usr/share/mmdebstrap/hooks/merged-usr';
+
 const BUSYBOX_DOCKERFILE = `FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox", "sh", "-c", "/bin/busybox --install -s /bin && mkdir -p /tmp /etc /root /var/run && chmod 1777 /tmp && echo root:x:0:0:root:/root:/bin/sh > /etc/passwd && echo root:x:0: > /etc/group"]
@@ -120,9 +122,12 @@ async function makeDebianRootfs(arch: LabArch, dest: string, signal?: AbortSigna
   const partial = `${dest}.partial`;
   rmSync(partial, { force: true });
   try {
+    // Merged /usr through mmdebstrap's hook, not the usrmerge package: that package pulls in
+    // the full perl (~40 MB) and runs a slow conversion under qemu.
+    const hook = existsSync(MERGED_USR_HOOK) ? [`--hook-dir=${MERGED_USR_HOOK}`] : [];
     await run(
       'mmdebstrap',
-      ['--mode=root', '--variant=minbase', `--arch=${debArch(arch)}`, ...SLIM_FILTERS.map((f) => `--dpkgopt=${f}`), '--format=tar', 'bookworm', partial, labMirror()],
+      ['--mode=root', '--variant=minbase', `--arch=${debArch(arch)}`, ...hook, ...SLIM_FILTERS.map((f) => `--dpkgopt=${f}`), '--format=tar', 'bookworm', partial, labMirror()],
       { signal, timeoutMs: 1_800_000, onStderrLine: (l) => /^I: (running apt-get update|downloading|extracting|installing|cleaning)/.test(l) && onProgress?.(`  mmdebstrap ${arch}: ${l.slice(3)}`) },
     );
     renameSync(partial, dest);

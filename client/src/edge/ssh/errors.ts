@@ -121,11 +121,11 @@ export const deviceErrors = {
       `The connection to ${device} was lost while a command ran${cause instanceof Error ? ` (${cause.message})` : ''}. The command's outcome on the device is unknown; Pier reconnects by itself, so run it again once ${device} is back.`,
       { cause, retryable: true },
     ),
-  runtimeMissing: (device: string, runtime?: string) =>
+  runtimeMissing: (device: string, detail?: string) =>
     new DeviceError(
       'runtime-missing',
       device,
-      `${device} has no container runtime${runtime ? ` (${runtime} was not found)` : ''}. Install Docker (apt-get install docker.io) or Podman on the device.`,
+      `${device} has no usable container runtime${detail ? `: ${detail}` : ''}. Install Docker (apt-get install docker.io) or Podman on the device, or start its engine (sudo systemctl start docker).`,
     ),
   permissionDenied: (device: string, user: string, runtime: string, detail?: string) =>
     new DeviceError(
