@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CodeActionRequest, CompletionRequest, ExitNotification, type CodeAction } from 'vscode-languageserver-protocol/node';
-import { overStdio } from './harness';
+import { lspFrames, overStdio } from './harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SERVER = join(ROOT, 'dist', 'server.js');
@@ -16,8 +16,8 @@ before(() => {
   if (!existsSync(SERVER)) execFileSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' });
 });
 
-test('bundle over stdio: initialize, first diagnostics, a code action, completion, clean shutdown and exit', async () => {
-  const { client: c, exited, stderr } = overStdio(SERVER, { config: () => ({ enable: true }) });
+test('bundle over stdio: initialize, first diagnostics, a code action, completion, clean shutdown and exit, stdout only protocol', async () => {
+  const { client: c, exited, stderr, stdout } = overStdio(SERVER, { config: () => ({ enable: true }) });
   try {
     const init = await c.initialize();
     assert.equal(init.serverInfo?.name, 'pier');
@@ -45,6 +45,9 @@ test('bundle over stdio: initialize, first diagnostics, a code action, completio
     await c.shutdown();
     await c.conn.sendNotification(ExitNotification.type);
     assert.equal(await exited, 0, `exit code after shutdown+exit; stderr: ${stderr()}`);
+    // Everything the server wrote to stdout is protocol: no stray console output.
+    const frames = lspFrames(stdout());
+    assert.ok(frames.length >= 4, `${frames.length} frames`);
   } finally {
     c.dispose();
   }

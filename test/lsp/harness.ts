@@ -187,16 +187,34 @@ export async function inProcess(options: ClientOptions = {}): Promise<TestClient
 }
 
 /** `node dist/server.js --stdio` as a child process, and a client for it. */
-export function overStdio(serverJs: string, options: ClientOptions = {}): { client: TestClient; child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+export function overStdio(serverJs: string, options: ClientOptions = {}): { client: TestClient; child: ChildProcess; stderr: () => string; stdout: () => Buffer; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   let err = '';
+  const out: Buffer[] = [];
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => out.push(d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const client = new TestClient(conn, options, () => {
     if (child.exitCode === null) child.kill();
   });
-  return { client, child, stderr: () => err, exited };
+  return { client, child, stderr: () => err, stdout: () => Buffer.concat(out), exited };
+}
+
+/** Split a byte stream into LSP frames; throws at the first byte that is not part of one. */
+export function lspFrames(bytes: Buffer): unknown[] {
+  const frames: unknown[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const headerEnd = bytes.indexOf('\r\n\r\n', at);
+    const header = bytes.subarray(at, headerEnd < 0 ? bytes.length : headerEnd).toString('ascii');
+    const m = /^Content-Length: (\d+)(\r\nContent-Type: [^\r\n]+)?$/.exec(header);
+    if (headerEnd < 0 || !m) throw new Error(`not an LSP frame at byte ${at}: ${JSON.stringify(bytes.subarray(at, at + 80).toString())}`);
+    const start = headerEnd + 4;
+    frames.push(JSON.parse(bytes.subarray(start, start + Number(m[1])).toString('utf8')));
+    at = start + Number(m[1]);
+  }
+  return frames;
 }
 
 /** A full-document replacement change. */
