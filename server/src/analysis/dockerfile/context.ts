@@ -12,6 +12,8 @@ import { parseImageRef, type ImageRef } from './image-ref';
 export interface FileFacts {
   /** Contents of the .dockerignore of the build context; null when there is none; undefined when unknown. */
   dockerignore?: string | null;
+  /** Platforms base image tags are published for, by canonical reference (`docker.io/library/alpine:3.20`); a tag absent here is unknown. */
+  imagePlatforms?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** One build stage. */
