@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CodeActionRequest, CompletionRequest, ExitNotification, type CodeAction } from 'vscode-languageserver-protocol/node';
+import {
+  CancellationTokenSource,
+  CodeActionRequest,
+  CompletionRequest,
+  ExitNotification,
+  HoverRequest,
+  LSPErrorCodes,
+  ResponseError,
+  type CodeAction,
+} from 'vscode-languageserver-protocol/node';
 import { lspFrames, overStdio } from './harness';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -48,6 +57,40 @@ test('bundle over stdio: initialize, first diagnostics, a code action, completio
     // Everything the server wrote to stdout is protocol: no stray console output.
     const frames = lspFrames(stdout());
     assert.ok(frames.length >= 4, `${frames.length} frames`);
+  } finally {
+    c.dispose();
+  }
+});
+
+test('bundle over stdio: a settings change, and a cancelled request', async () => {
+  let rules: Record<string, string> = {};
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const { client: c, exited } = overStdio(SERVER, { config: (item) => (item.scopeUri?.includes('held') ? gate.then(() => ({ rules })) : { rules }) });
+  try {
+    await c.initialize();
+    const uri = 'file:///bundle/settings/Dockerfile';
+    await c.open(uri, 'FROM debian:12.5\nRUN apt-get install -y curl\n');
+    assert.ok((await c.diagnostics(uri, { version: 1 })).diagnostics.some((d) => d.code === 'apt-no-install-recommends'));
+    const before = c.published.length;
+    rules = { 'apt-no-install-recommends': 'off' };
+    await c.configChanged({ pier: { lint: { rules } } });
+    const after = await c.diagnostics(uri, { where: (p) => c.published.indexOf(p) >= before });
+    assert.ok(!after.diagnostics.some((d) => d.code === 'apt-no-install-recommends'), 'rule turned off by the new settings');
+
+    // The hover waits for settings the client holds back until after the cancel.
+    const held = 'file:///bundle/held/Dockerfile';
+    await c.open(held, 'FROM debian:12.5\n');
+    await c.waitFor('settings request', () => c.configRequests.find((i) => i.scopeUri === held));
+    const source = new CancellationTokenSource();
+    const hover = c.conn.sendRequest(HoverRequest.type, { textDocument: { uri: held }, position: { line: 0, character: 1 } }, source.token);
+    source.cancel();
+    release();
+    await assert.rejects(hover, (e: unknown) => e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled);
+    await c.diagnostics(held, { version: 1 });
+    await c.shutdown();
+    await c.conn.sendNotification(ExitNotification.type);
+    assert.equal(await exited, 0);
   } finally {
     c.dispose();
   }
