@@ -27,6 +27,7 @@ import nodePackageCache from './node-package-cache';
 import pipNoCacheDir from './pip-no-cache-dir';
 import platformHardcodedX86 from './platform-hardcoded-x86';
 import relativeWorkdir from './relative-workdir';
+import removedInLaterLayer from './removed-in-later-layer';
 import runShellSyntax from './run-shell-syntax';
 import sdkFinalStage from './sdk-final-stage';
 import secretsInArgEnv from './secrets-in-arg-env';
@@ -68,6 +69,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   pipNoCacheDir,
   platformHardcodedX86,
   relativeWorkdir,
+  removedInLaterLayer,
   runShellSyntax,
   sdkFinalStage,
   secretsInArgEnv,
