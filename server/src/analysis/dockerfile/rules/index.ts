@@ -8,6 +8,7 @@ import apkNoCache from './apk-no-cache';
 import aptListsNotCleaned from './apt-lists-not-cleaned';
 import aptNoInstallRecommends from './apt-no-install-recommends';
 import archSpecificDownload from './arch-specific-download';
+import baseImagePlatformMissing from './base-image-platform-missing';
 import chmod777 from './chmod-777';
 import consecutiveRun from './consecutive-run';
 import copyAllWithoutDockerignore from './copy-all-without-dockerignore';
@@ -50,6 +51,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   aptListsNotCleaned,
   aptNoInstallRecommends,
   archSpecificDownload,
+  baseImagePlatformMissing,
   chmod777,
   consecutiveRun,
   copyAllWithoutDockerignore,
