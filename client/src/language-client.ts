@@ -15,7 +15,9 @@ export const documentSelector: DocumentSelector = [
   { scheme: 'file', language: 'dockerfile' },
   { scheme: 'untitled', language: 'dockerfile' },
   { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,*.dockerfile,Dockerfile.*,Containerfile.*}' },
-  // Compose files: the server ignores them until its table has a compose entry.
+  // Compose files: by the language id Pier (and the Docker extension) register, and by name.
+  { scheme: 'file', language: 'dockercompose' },
+  { scheme: 'untitled', language: 'dockercompose' },
   { scheme: 'file', pattern: '**/{compose,docker-compose}.{yaml,yml}' },
   { scheme: 'file', pattern: '**/{compose,docker-compose}.*.{yaml,yml}' },
 ];

@@ -3,6 +3,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { analyzeDockerfile } from '../../../server/src/analysis/dockerfile/analyze';
+import { analyzeCompose } from '../../../server/src/analysis/compose/analyze';
+import { gatherComposeFacts, type FileIO } from '../../../server/src/analysis/compose/facts';
 import { fileKind, MAX_ANALYSIS_BYTES, type FileKind } from '../../../server/src/analysis/file-kinds';
 import { mergeSettings, readHadolintConfig } from '../../../server/src/analysis/engine/hadolint-config';
 import type { Finding, LintSettings } from '../../../server/src/analysis/engine/types';
@@ -27,7 +29,21 @@ export const analysers: Record<FileKind, ((text: string, path: string, settings:
     const dockerignore = await readFile(join(dirname(path), '.dockerignore'), 'utf8').catch(() => null);
     return analyzeDockerfile(text, { settings, files: { dockerignore }, log: (m) => process.stderr.write(`pier lint: ${m}\n`) });
   },
-  compose: undefined,
+  // Compose reads its .env, and checks the env files, build contexts and Dockerfiles it names.
+  compose: async (text, path, settings) => {
+    const files = await gatherComposeFacts(path, text, diskIO);
+    return analyzeCompose(text, { settings, files, log: (m) => process.stderr.write(`pier lint: ${m}\n`) });
+  },
+};
+
+/** File access for Compose facts: missing, unreadable or oversized files read as null. */
+const diskIO: FileIO = {
+  readText: async (p) => {
+    const s = await stat(p).catch(() => undefined);
+    if (!s?.isFile() || s.size > MAX_ANALYSIS_BYTES) return null;
+    return readFile(p, 'utf8').catch(() => null);
+  },
+  kind: (p) => stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => null),
 };
 
 const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', '.hg', '.svn', 'vendor']);

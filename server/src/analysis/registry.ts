@@ -2,6 +2,7 @@
 
 import type { RuleMeta } from './engine/types';
 import { dockerfileRules } from './dockerfile/rules';
+import { composeRules } from './compose/rules';
 
 /** A rule's id, metadata and the kind of file it applies to. */
 export interface RuleInfo {
@@ -12,5 +13,8 @@ export interface RuleInfo {
 
 /** All rules, Dockerfile first, each in id order. */
 export function allRules(): RuleInfo[] {
-  return [...dockerfileRules.map((r) => ({ id: r.id, meta: r.meta, language: 'dockerfile' as const }))];
+  return [
+    ...dockerfileRules.map((r) => ({ id: r.id, meta: r.meta, language: 'dockerfile' as const })),
+    ...composeRules.map((r) => ({ id: r.id, meta: r.meta, language: 'compose' as const })),
+  ];
 }
