@@ -3,9 +3,13 @@
 import type { CliCommand } from './command';
 import { lintCommand } from './lint';
 import { labCommand } from './lab';
+import { devicesCommand } from './devices';
+import { deviceCommand } from './device';
 
 /** The command table. */
 export const commands: CliCommand[] = [
   lintCommand,
   labCommand,
+  devicesCommand,
+  deviceCommand,
 ];
