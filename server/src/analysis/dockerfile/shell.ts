@@ -181,9 +181,13 @@ export function parseShell(script: string, base: number, index: LineIndex): Shel
         stmts(c.Do, sink);
         return;
       case 'ForClause':
+        // `for x in $(ls)`: reading the words collects the commands substituted into them.
+        if (present(c.Loop) && typeName(c.Loop) === 'WordIter') for (const w of items(c.Loop.Items)) word(w);
         stmts(c.Do, sink);
         return;
       case 'CaseClause':
+        // `case "$(uname -m)" in`: the subject may run a command too.
+        if (present(c.Word)) word(c.Word);
         for (const item of items(c.Items)) stmts(item.Stmts, sink);
         return;
       case 'Subshell':
