@@ -87,9 +87,16 @@ export function rmTargets(cmd: ShellCommand): ShellWord[] {
   return out;
 }
 
-/** The commands of a RUN in script order, unwrapped from sudo/env and friends. */
+const unwrapped = new WeakMap<RunInfo, ShellCommand[]>();
+
+/** The commands of a RUN in script order, unwrapped from sudo/env and friends (computed once per RUN). */
 export function runCommands(run: RunInfo): ShellCommand[] {
-  return run.shell.commands.map(unwrap).sort((a, b) => a.start - b.start);
+  let cmds = unwrapped.get(run);
+  if (!cmds) {
+    cmds = run.shell.commands.map(unwrap).sort((a, b) => a.start - b.start);
+    unwrapped.set(run, cmds);
+  }
+  return cmds;
 }
 
 /** True when a command after offset `after` in the RUN removes one of `dirs` (or empties it). */
@@ -326,22 +333,40 @@ export function packagesOf(ctx: DockerfileContext, run: RunInfo, cmd: ShellComma
   return out;
 }
 
-/** True when the install's packages are removed again later in the same RUN. */
-export function removedInRun(ctx: DockerfileContext, run: RunInfo, install: ShellCommand, pkg: string): boolean {
+/** What the commands after an install in the same RUN remove: names (maybe globs), or everything. */
+interface Removals {
+  names: string[];
+  all: boolean;
+}
+
+const removalsCache = new WeakMap<ShellCommand, Removals>();
+
+/** The removals after `install` in its RUN, computed once per install command. */
+function removalsAfter(ctx: DockerfileContext, run: RunInfo, install: ShellCommand): Removals {
+  const cached = removalsCache.get(install);
+  if (cached) return cached;
   const fam = PACKAGE_MANAGERS[install.name].family;
   const later = runCommands(run).filter((c) => c.start > install.start);
-  // apk: `apk add --virtual .build-deps ...` then `apk del .build-deps`.
-  const virtual = install.args.findIndex((a) => a.value === '--virtual' || a.value === '-t');
-  const group = virtual > 0 ? install.args[virtual + 1]?.value : undefined;
   // apt: `apt-mark auto` (everything, or the saved-manual dance) then `apt-get purge --auto-remove`.
   const marked = later.some((c) => c.name === 'apt-mark' && subcommand(c) === 'auto');
+  const out: Removals = { names: [], all: false };
   for (const c of later) {
     const m = PACKAGE_MANAGERS[c.name];
     if (!m || m.family !== fam || !m.remove.includes(subcommand(c) ?? '')) continue;
-    const names = packagesOf(ctx, run, c, subcommand(c)!).map((p) => p.name);
-    if (names.some((n) => n === pkg || n === group || (/[*?[]/.test(n) && minimatch(pkg, n)))) return true;
-    if (fam === 'apt' && marked && (subcommand(c) === 'autoremove' || hasFlag(c, '--auto-remove', '--autoremove'))) return true;
+    out.names.push(...packagesOf(ctx, run, c, subcommand(c)!).map((p) => p.name));
+    if (fam === 'apt' && marked && (subcommand(c) === 'autoremove' || hasFlag(c, '--auto-remove', '--autoremove'))) out.all = true;
   }
-  return false;
+  removalsCache.set(install, out);
+  return out;
+}
+
+/** True when a package of an install is removed again later in the same RUN (by name, glob, apk group or autoremove). */
+export function removedInRun(ctx: DockerfileContext, run: RunInfo, install: ShellCommand, pkg: string): boolean {
+  const r = removalsAfter(ctx, run, install);
+  if (r.all) return true;
+  // apk: `apk add --virtual .build-deps ...` then `apk del .build-deps`.
+  const virtual = install.args.findIndex((a) => a.value === '--virtual' || a.value === '-t');
+  const group = virtual > 0 ? install.args[virtual + 1]?.value : undefined;
+  return r.names.some((n) => n === pkg || n === group || (/[*?[]/.test(n) && minimatch(pkg, n)));
 }
 

@@ -53,7 +53,7 @@ export default defineRule<DockerfileContext>({
         const clean = CLEAN[manager];
         ctx.report({
           range: commandHead(last),
-          message: `${last.name} ${subcommand(last) ?? 'install'} leaves its package cache in this layer, often as large as node_modules; run \`${clean}\` in the same RUN.`,
+          message: `${last.name} ${subcommand(last) ?? 'install'}${subcommand(last) === 'global' ? ' add' : ''} leaves its package cache in this layer, often as large as node_modules; run \`${clean}\` in the same RUN.`,
           fixes: optional(appendCommandFix(ctx, run, clean, `Append \`${clean}\` to this RUN`)),
         });
       }
