@@ -13,6 +13,7 @@ import { dockerfileHover } from './dockerfile/hover';
 import { dockerfileIgnoreFileEdit, dockerfileIgnoreLineEdit } from './dockerfile/ignore';
 import { dockerfileSymbols } from './dockerfile/symbols';
 import { dockerfileTags } from './dockerfile/tags';
+import { composeKind } from './compose';
 
 /** Contents of files around a document that its analysis reads; null = absent, undefined = unknown. */
 export type SideFiles = Record<string, string | null | undefined>;
@@ -33,8 +34,11 @@ export interface DocumentKind {
    * first that exists wins. Untitled documents get `undefined` for every key.
    */
   sideFiles?(documentPath: string): Record<string, string[]>;
-  /** Pure analysis; must not throw (the caller still guards it). */
-  analyze(text: string, settings: Partial<LintSettings>, files: SideFiles, log: (message: string) => void): Finding[];
+  /**
+   * Pure analysis; must not throw (the caller still guards it). `documentPath` is the file's
+   * path on disk, when it has one (Compose resolves its build contexts and env files from it).
+   */
+  analyze(text: string, settings: Partial<LintSettings>, files: SideFiles, log: (message: string) => void, documentPath?: string): Finding[];
   /** The comment that suppresses one finding where it is; undefined when no place fits. */
   ignoreLineEdit?(doc: TextDocument, finding: Finding): TextEdit | undefined;
   /** The comment that suppresses a rule in the whole document. */
@@ -75,12 +79,8 @@ const dockerfile: DocumentKind = {
   completion: dockerfileCompletion,
 };
 
-/**
- * Every document kind, first match wins. Compose joins here as one more entry
- * (`{ kind: 'compose', matches: ..., analyze: analyzeCompose, ... }`) when its analysis lands;
- * nothing else in the server needs to change for it.
- */
-export const documentKinds: readonly DocumentKind[] = [dockerfile];
+/** Every document kind, first match wins. */
+export const documentKinds: readonly DocumentKind[] = [dockerfile, composeKind];
 
 /** The entry that handles a document, if any. */
 export function kindOf(kinds: readonly DocumentKind[], uri: string, languageId: string): DocumentKind | undefined {

@@ -17,8 +17,12 @@ import { MAX_ANALYSIS_BYTES } from '../analysis/file-kinds';
 
 /** Debounce for documents whose last analysis took at least SLOW_ANALYSIS_MS. */
 export const DEBOUNCE_MS = 75;
-/** Analyses faster than this run without a debounce. */
-export const SLOW_ANALYSIS_MS = 8;
+/**
+ * Analyses faster than this run without a debounce: at typing speed (a key every 80-150 ms) they
+ * cannot pile up, and skipping the delay keeps keystroke-to-diagnostics within 20 ms for a
+ * typical file. Slower analyses (large files, slow machines) wait out the debounce instead.
+ */
+export const SLOW_ANALYSIS_MS = 40;
 
 /** The outcome of analysing one version of a document. */
 export interface Analysis {
@@ -182,7 +186,7 @@ export class Validator {
     if (text.slice(0, 8192).includes('\u0000')) return empty([binaryDiagnostic()]);
     // The project's .hadolint.yaml first; the user's explicit per-rule choices win over it.
     const settings = mergeSettings(hadolint, client.lint);
-    const findings = kind.analyze(text, settings, files, this.o.log);
+    const findings = kind.analyze(text, settings, files, this.o.log, path);
     return { version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)) };
   }
 }
