@@ -12,6 +12,7 @@ import baseImagePlatformMissing from './base-image-platform-missing';
 import chmod777 from './chmod-777';
 import consecutiveRun from './consecutive-run';
 import copyAllWithoutDockerignore from './copy-all-without-dockerignore';
+import crossBuildHostArch from './cross-build-host-arch';
 import curlPipeShell from './curl-pipe-shell';
 import dnfCacheNotCleaned from './dnf-cache-not-cleaned';
 import dockerfileSyntax from './dockerfile-syntax';
@@ -55,6 +56,7 @@ export const dockerfileRules: readonly Rule<DockerfileContext>[] = [
   chmod777,
   consecutiveRun,
   copyAllWithoutDockerignore,
+  crossBuildHostArch,
   curlPipeShell,
   dnfCacheNotCleaned,
   dockerfileSyntax,
