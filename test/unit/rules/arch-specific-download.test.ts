@@ -52,5 +52,10 @@ ruleTable('arch-specific-download', {
       findings: [3],
     },
     { code: 'FROM debian:12\nRUN ["curl", "-LO", "https://example.com/tool-amd64"]\n', findings: [1] },
+    {
+      // ARG-resolved base image and stage reference.
+      code: 'ARG BASE=debian:12\nARG S=dl\nFROM ${BASE} AS dl\nRUN curl -fsSLo /tool https://example.com/tool_linux_x86_64\nFROM ${BASE}\nCOPY --from=${S} /tool /usr/local/bin/tool\n',
+      findings: [3],
+    },
   ],
 });

@@ -36,6 +36,7 @@ ruleTable('cross-build-host-arch', {
       code: 'FROM --platform=$BUILDPLATFORM golang:1.22 AS base\nFROM base AS build\nRUN sudo go install ./cmd/app\nFROM scratch\nARG S=build\nCOPY --from=$S /go/bin/app /app\n',
       findings: [{ line: 2, message: /without GOARCH/ }],
     },
+    { code: `FROM --platform=$BUILDPLATFORM golang:1.22 AS build\nRUN ["go", "build", "-o", "/out/app", "."]\n${FINAL}`, findings: [{ line: 1, message: /ENV GOARCH/ }] },
     {
       code: 'FROM --platform=$BUILDPLATFORM rust:1.79 AS build\nRUN cargo build --release\nFROM debian:12-slim\nCOPY --from=build /src/target/release/app /app\n',
       findings: [{ line: 1, message: /--target/ }],

@@ -57,6 +57,11 @@ ruleTable('emulated-compile', {
       findings: [{ line: 0, message: /dotnet publish -a \$TARGETARCH/ }],
     },
     {
+      // Exec-form RUN.
+      code: 'FROM golang:1.22 AS build\nRUN ["go", "build", "-o", "/app", "."]\nFROM alpine:3.20\nCOPY --from=build /app /app\n',
+      findings: [{ line: 0, message: /\(go build, line 2\)/ }],
+    },
+    {
       // Heredoc RUN, copied through RUN --mount.
       code: 'FROM golang:1.22 AS build\nRUN <<EOF\ngo build -o /out/app .\nEOF\nFROM alpine:3.20\nRUN --mount=from=build,source=/out,target=/mnt cp /mnt/app /usr/local/bin/\n',
       findings: [0],

@@ -35,6 +35,14 @@ export default defineRule<DockerfileContext>({
             });
           }
         }
+        // Exec form cannot carry an inline assignment: only ENV/ARG can set the target.
+        const [exe, sub] = run.exec ?? [];
+        if (exe === 'go' && (sub === 'build' || sub === 'install') && !envAt(ctx, 'GOARCH', run.instruction)) {
+          ctx.report({
+            range: run.instruction.getArgumentsRange() ?? run.instruction.getRange(),
+            message: `go ${sub} runs on the build machine ($BUILDPLATFORM) and, without GOARCH, builds for it: set ARG TARGETARCH and ENV GOARCH=$TARGETARCH in this stage so the ${targets.join(', ')} image gets a binary the device can run.`,
+          });
+        }
       }
     }
   },

@@ -1,6 +1,7 @@
 import { defineRule, type Fix } from '../../engine/types';
 import type { DockerfileContext, Stage } from '../context';
-import { unwrap, subcommand, type ShellCommand } from '../shell';
+import { subcommand, type ShellCommand } from '../shell';
+import { commandsNamed } from '../helpers';
 import { armTargets, consumersOf, imageRange, isWindowsStage, isX86Platform, onBuildPlatform, stagesReachingFinal } from '../edge-helpers';
 
 type Toolchain = 'go' | 'rust' | 'c' | 'jvm' | 'dotnet';
@@ -32,7 +33,7 @@ export default defineRule<DockerfileContext>({
       if (finalLineage.has(stage) || !consumersOf(ctx, stage).length) continue;
       if (onBuildPlatform(ctx, stage) || isWindowsStage(ctx, stage)) continue;
       if (ctx.lineage(stage).some((s) => s.platform !== undefined && isX86Platform(s.platform))) continue;
-      const found = compiles(stage);
+      const found = compiles(ctx, stage);
       if (!found) continue;
       const { cmd, tool } = found;
       // The flag belongs on the FROM the stage is built on, unless the image itself is built on that one too.
@@ -50,19 +51,18 @@ export default defineRule<DockerfileContext>({
   },
 });
 
-/** The first compile command of the stage and its toolchain (native toolchains win over the JVM). */
-function compiles(stage: Stage): { cmd: ShellCommand; tool: Toolchain } | undefined {
+/** The first compile command of the stage (shell or exec form) and its toolchain; native toolchains win over the JVM. */
+function compiles(ctx: DockerfileContext, stage: Stage): { cmd: ShellCommand; tool: Toolchain } | undefined {
   let jvm: ShellCommand | undefined;
-  for (const run of stage.runs) {
-    for (const c of run.shell.commands) {
-      const cmd = unwrap(c);
-      const tool = toolchainOf(cmd);
-      if (tool === 'jvm') jvm ??= cmd;
-      else if (tool) return { cmd, tool };
-    }
+  for (const { cmd } of commandsNamed(ctx, COMPILERS, stage.runs)) {
+    const tool = toolchainOf(cmd);
+    if (tool === 'jvm') jvm ??= cmd;
+    else if (tool) return { cmd, tool };
   }
   return jvm ? { cmd: jvm, tool: 'jvm' } : undefined;
 }
+
+const COMPILERS = ['go', 'cargo', 'rustc', 'gcc', 'g++', 'cc', 'c++', 'clang', 'clang++', 'make', 'cmake', 'ninja', 'mvn', 'mvnw', 'gradle', 'gradlew', 'dotnet'];
 
 /** The toolchain a command compiles with, if it compiles. */
 function toolchainOf(cmd: ShellCommand): Toolchain | undefined {
