@@ -26,9 +26,12 @@ export const documentSelector: DocumentSelector = [
 export function startLanguageClient(context: ExtensionContext): Promise<LanguageClient | undefined> {
   if (starting) return starting;
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // Node 22+ (recent VS Code builds) keeps V8's compiled code for the server bundle here, so
+  // later starts skip most of the parse and compile; older runtimes ignore the variable.
+  const env = { ...process.env, NODE_COMPILE_CACHE: path.join(context.globalStorageUri.fsPath, 'server-compile-cache') };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector,
