@@ -1,4 +1,7 @@
-import { ruleTable } from '../../rule-tester';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyEdits } from '../../../server/src/analysis/engine/edits';
+import { findingsOf, ruleTable } from '../../rule-tester';
 
 ruleTable('platform-hardcoded-x86', {
   valid: [
@@ -50,4 +53,14 @@ ruleTable('platform-hardcoded-x86', {
       output: 'FROM \\\n  alpine:3.20\n',
     },
   ],
+});
+
+// The second fix for builder stages: run on the build platform.
+test('platform-hardcoded-x86 offers $BUILDPLATFORM for builder stages only', () => {
+  const code = 'FROM --platform=linux/amd64 node:20 AS web\nRUN npm ci && npm run build\nFROM nginx:1.27\nCOPY --from=web /app/dist /usr/share/nginx/html\n';
+  const [f] = findingsOf('platform-hardcoded-x86', code);
+  assert.equal(f.fixes?.length, 2);
+  assert.equal(applyEdits(code, f.fixes![1].edits), code.replace('linux/amd64', '$BUILDPLATFORM'));
+  const [g] = findingsOf('platform-hardcoded-x86', 'FROM --platform=linux/amd64 nginx:1.27\n');
+  assert.equal(g.fixes?.length, 1);
 });

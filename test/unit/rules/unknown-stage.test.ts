@@ -55,6 +55,11 @@ ruleTable('unknown-stage', {
       findings: [[2, 28, 2, 31]],
     },
     {
+      // A quoted mount value: the range is the name inside the quotes.
+      code: 'FROM golang:1.22 AS build\nFROM alpine:3.20\nRUN --mount=type=bind,from="buidl",target=/x true\n',
+      findings: [[2, 28, 2, 33]],
+    },
+    {
       code: 'FROM alpine:3.20\nCOPY --from=busybox /bin/busybox /bin/\n',
       findings: [{ line: 1, message: /pin its tag/ }],
     },

@@ -58,9 +58,11 @@ export function stageRefs(ctx: DockerfileContext): StageRef[] {
           for (const part of v.split(',')) {
             const eq = part.indexOf('=');
             if (eq > 0 && part.slice(0, eq).trim().toLowerCase() === 'from') {
-              const val = part.slice(eq + 1).replace(/^["']|["']$/g, '');
-              const startOff = ctx.lines.offsetAt(r.start) + at + eq + 1 + (part.slice(eq + 1).startsWith('"') || part.slice(eq + 1).startsWith("'") ? 1 : 0);
-              if (val) add(inst, stage, 'mount', val, ctx.lines.range(startOff, startOff + val.length));
+              const written = part.slice(eq + 1);
+              const quote = /^["']/.test(written) ? 1 : 0;
+              const val = written.replace(/^["']|["']$/g, '');
+              const start = ctx.lines.offsetAt(r.start) + at + eq + 1 + quote;
+              if (val) add(inst, stage, 'mount', val, ctx.lines.range(start, start + val.length));
             }
             at += part.length + 1;
           }
