@@ -3,13 +3,14 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command';
-import { deviceAccess, describeLab, labCut, labDown, labHeal, labRate, labStatus, labUp, LabError, parseArch, sshArgs, type LabStatus } from '../edge/lab';
+import { deviceAccess, describeLab, labCut, labDown, labHeal, labRate, labStatus, labUp, LabError, parseArch, sshArgs, type BaseImageKind, type BaseImageRequest, type LabArch, type LabStatus } from '../edge/lab';
 import { ensureBaseImagesWithEngine, runDemo } from '../edge/lab/demo';
 import { DEFAULT_LAB } from '../edge/lab/names';
 
 const HELP = `usage: pier lab <command> [options]
 
-  up [--devices N] [--arch arm64|armv7[,..]] [--rate 20mbit]   start emulated ARM devices
+  up [--devices N] [--arch arm64|armv7[,..]] [--rate 20mbit] [--images busybox[,debian]]
+                                                                start emulated ARM devices
   down                                                          stop the lab and remove all it made
   status [--json]                                               show devices, addresses and health
   cut DEVICE | heal DEVICE                                      take a device's link down / up again
@@ -53,6 +54,13 @@ function formatStatus(st: LabStatus): string {
   return lines.join('\n') + '\n';
 }
 
+/** Base images for `--images busybox,debian`: each kind for every arch of the devices. */
+function imageRequests(list: string, arches: LabArch[]): BaseImageRequest[] {
+  const kinds = list.split(',').map((k) => k.trim()).filter(Boolean);
+  for (const k of kinds) if (k !== 'busybox' && k !== 'debian') throw new LabError(`unknown base image '${k}': use busybox and/or debian`);
+  return kinds.flatMap((kind) => [...new Set(arches)].map((arch) => ({ kind: kind as BaseImageKind, arch })));
+}
+
 /** `pier lab` */
 export const labCommand: CliCommand = {
   name: 'lab',
@@ -66,6 +74,7 @@ export const labCommand: CliCommand = {
         devices: { type: 'string' },
         arch: { type: 'string' },
         rate: { type: 'string' },
+        images: { type: 'string' },
         name: { type: 'string', default: DEFAULT_LAB },
         json: { type: 'boolean' },
         'debian-armv7': { type: 'boolean' },
@@ -85,7 +94,8 @@ export const labCommand: CliCommand = {
           const devices = values.devices === undefined ? 1 : Number(values.devices);
           const arch = (values.arch ?? 'arm64').split(',').map(parseArch);
           const t0 = performance.now();
-          const state = await withSignals((signal) => labUp({ name, devices, arch, rate: values.rate, signal, onProgress: say }));
+          const images = values.images === undefined ? undefined : imageRequests(values.images, arch);
+          const state = await withSignals((signal) => labUp({ name, devices, arch, rate: values.rate, images, signal, onProgress: say }));
           process.stdout.write(`lab '${name}' is up in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${describeLab(state)}\n`);
           process.stdout.write(`  try: pier lab ssh ${state.devices[0].name} uname -m    stop: pier lab down${name === DEFAULT_LAB ? '' : ` --name ${name}`}\n`);
           return 0;
