@@ -42,13 +42,19 @@ export function dependencies(ctx: ComposeContext, svc: Service): Dependency[] {
   });
 }
 
+const oneShotCache = new WeakMap<ComposeContext, Set<string>>();
+
 /** True when another service waits for this one to finish: it is a job, not a daemon. */
 export function isOneShot(ctx: ComposeContext, svc: Service): boolean {
-  for (const other of ctx.services) {
-    if (other === svc) continue;
-    if (dependencies(ctx, other).some((d) => d.name === svc.name && d.condition === 'service_completed_successfully')) return true;
+  let jobs = oneShotCache.get(ctx);
+  if (!jobs) {
+    jobs = new Set();
+    for (const other of ctx.services) {
+      for (const d of dependencies(ctx, other)) if (d.condition === 'service_completed_successfully' && d.name !== other.name) jobs.add(d.name);
+    }
+    oneShotCache.set(ctx, jobs);
   }
-  return false;
+  return jobs.has(svc.name);
 }
 
 /** Whether a service has a health check: in Compose, in the Dockerfile it builds, or unknown. */
