@@ -37,7 +37,7 @@ export function stageRefs(ctx: DockerfileContext): StageRef[] {
   if (cached) return cached;
   const out: StageRef[] = [];
   const add = (inst: Instruction, stage: Stage, kind: StageRef['kind'], raw: string, range: Range) => {
-    const { value, complete } = ctx.resolve(raw, inst);
+    const { value, complete } = raw.includes('$') ? ctx.resolve(raw, inst) : { value: raw, complete: true };
     const target = complete ? stageNamed(ctx, value) : undefined;
     out.push({ inst, stage, kind, raw, value, complete, range, target });
   };
@@ -81,12 +81,18 @@ export function stageNamed(ctx: DockerfileContext, value: string): Stage | undef
   return ctx.stages.find((s) => s.name === v);
 }
 
+const depsCache = new WeakMap<DockerfileContext, Map<Stage, Stage[]>>();
+
 /** Stages a stage needs: the stage it is built FROM and the stages it copies or mounts from. */
 export function stageDeps(ctx: DockerfileContext, stage: Stage): Stage[] {
-  const deps = new Set<Stage>();
-  if (stage.parent) deps.add(stage.parent);
-  for (const r of stageRefs(ctx)) if (r.stage === stage && r.target && r.target !== stage) deps.add(r.target);
-  return [...deps];
+  let all = depsCache.get(ctx);
+  if (!all) {
+    const sets = new Map<Stage, Set<Stage>>(ctx.stages.map((s) => [s, new Set(s.parent ? [s.parent] : [])]));
+    for (const r of stageRefs(ctx)) if (r.target && r.target !== r.stage) sets.get(r.stage)?.add(r.target);
+    all = new Map([...sets].map(([s, d]) => [s, [...d]]));
+    depsCache.set(ctx, all);
+  }
+  return all.get(stage) ?? [];
 }
 
 /** Stages the final image is built from, directly or through copies (what `docker build` runs). */

@@ -28,20 +28,21 @@ export default defineRule<DockerfileContext>({
           range,
           message: `Downloads an x86 build ('${token}' in ${shortUrl(url)}) into an image for ${targets.join(', ')} with no architecture detection: the device fails with "exec format error"; use \${TARGETARCH} (with ARG TARGETARCH) or detect the architecture.`,
         });
+      // URLs first: detection is only looked for when an x86 download is there.
       for (const run of stage.runs) {
-        if (detectsArch(ctx, run)) continue;
-        for (const { url, range } of downloadUrls(ctx, run)) {
+        const hits = downloadUrls(ctx, run).flatMap(({ url, range }) => {
           const token = x86Token(url);
-          if (token) report(range, url, token);
-        }
+          return token ? [{ url, range, token }] : [];
+        });
+        if (hits.length && !detectsArch(ctx, run)) for (const h of hits) report(h.range, h.url, h.token);
       }
       for (const inst of stage.instructions) {
-        if (inst.getKeyword() !== 'ADD' || mentionsArchVariable(ctx, inst)) continue;
-        const args = inst.getArguments();
-        for (const a of args.slice(0, -1)) {
-          const url = ctx.resolve(a.getValue(), inst).value;
+        if (inst.getKeyword() !== 'ADD') continue;
+        for (const a of inst.getArguments().slice(0, -1)) {
+          const v = a.getValue();
+          const url = v.includes('$') ? ctx.resolve(v, inst).value : v;
           const token = /^[a-z]+:\/\//i.test(url) ? x86Token(url) : undefined;
-          if (token) report(a.getRange(), url, token);
+          if (token && !mentionsArchVariable(ctx, inst)) report(a.getRange(), url, token);
         }
       }
     }
@@ -52,7 +53,8 @@ export default defineRule<DockerfileContext>({
 function downloadUrls(ctx: DockerfileContext, run: RunInfo): Array<{ url: string; range: Range }> {
   const out: Array<{ url: string; range: Range }> = [];
   const fetchers = commandsNamed(ctx, ['curl', 'wget'], [run]).map((f) => f.cmd);
-  const resolve = (v: string, at: Instruction) => ctx.resolve(v, at).value;
+  // Substitution walks the stage's ARG/ENV; most words have nothing to substitute.
+  const resolve = (v: string, at: Instruction) => (v.includes('$') ? ctx.resolve(v, at).value : v);
   for (const cmd of fetchers) {
     for (const w of positionals(cmd)) {
       const url = resolve(w.value, run.instruction);
