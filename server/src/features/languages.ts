@@ -13,6 +13,7 @@ import { dockerfileHover } from './dockerfile/hover';
 import { dockerfileIgnoreFileEdit, dockerfileIgnoreLineEdit } from './dockerfile/ignore';
 import { dockerfileSymbols } from './dockerfile/symbols';
 import { dockerfileTags } from './dockerfile/tags';
+import { publishedPlatforms } from './size-facts-store';
 import { composeKind } from './compose';
 
 /** Contents of files around a document that its analysis reads; null = absent, undefined = unknown. */
@@ -70,7 +71,7 @@ const dockerfile: DocumentKind = {
   },
   // BuildKit prefers `<name>.dockerignore` next to the Dockerfile over the context's `.dockerignore`.
   sideFiles: (path) => ({ dockerignore: [join(dirname(path), `${basename(path)}.dockerignore`), join(dirname(path), '.dockerignore')] }),
-  analyze: (text, settings, files, log) => analyzeDockerfile(text, { settings, files: { dockerignore: files.dockerignore }, log }),
+  analyze: (text, settings, files, log) => analyzeDockerfile(text, { settings, files: { dockerignore: files.dockerignore, imagePlatforms: publishedPlatforms() }, log }),
   ignoreLineEdit: dockerfileIgnoreLineEdit,
   ignoreFileEdit: dockerfileIgnoreFileEdit,
   tags: dockerfileTags,

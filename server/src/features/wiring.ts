@@ -27,6 +27,7 @@ import { fsPathOf, ProjectFiles } from './project-files';
 import { guard, guardNotification } from './safe';
 import { SettingsStore } from './settings';
 import { Validator } from './validation';
+import { registerSizeHints } from './size-hints';
 
 /** Options for tests and embedders; the defaults serve the editor. */
 export interface ServerOptions {
@@ -81,6 +82,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let folders: string[] = [];
   let validator: Validator | undefined;
   const validatorOf = () => (validator ??= new Validator({ connection, documents, kinds, settings, files, log }));
+  const sizeHints = registerSizeHints({ connection, documents, settings, files, log, revalidate: () => validatorOf().revalidateAll() });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     traits = clientTraits(params.capabilities);
@@ -136,6 +138,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
         const path = fsPathOf(c.uri);
         if (path) files.invalidate(path);
       }
+      sizeHints.filesChanged(p.changes.map((c) => c.uri));
       validatorOf().revalidateAll();
     }),
   );

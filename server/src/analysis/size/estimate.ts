@@ -6,7 +6,7 @@ import type { Instruction } from 'dockerfile-ast';
 import type { ImageRef } from '../dockerfile/image-ref';
 import { copyArgs } from '../dockerfile/size-helpers';
 import { contextBytes } from './context-bytes';
-import { isConcretePlatform, normalizePlatform } from './platform';
+import { isConcretePlatform, normalizePlatform, platformServes } from './platform';
 import type { BuildRecord, BuiltLayer, ContextIndex, ImageSizeFacts, SizeSource } from './types';
 
 /** The parts of a stage the estimate reads (the analysis context's stages and the editor's both fit). */
@@ -144,6 +144,9 @@ function baseOf(stage: EstimateStage, input: EstimateInput, done: StageEstimate[
   const source = r.note ? `${f.source} (${r.note})` : f.source;
   if (f.uncompressedBytes !== undefined) return { part: { line, label, bytes: f.uncompressedBytes, measure: 'disk', source }, facts: f };
   if (f.compressedBytes !== undefined) return { part: { line, label, bytes: f.compressedBytes, measure: 'download', source }, facts: f };
+  if (f.platforms?.length && !f.platforms.some((p) => platformServes(p, platform))) {
+    return { part: { line, label, unknown: `\`${stage.image}\` is not published for ${platform} (only ${f.platforms.join(', ')})` }, facts: f };
+  }
   return { part: { line, label, unknown: `${f.source} has no size for ${platform}` }, facts: f };
 }
 
