@@ -64,7 +64,8 @@ function keys(props: ReturnType<typeof propertiesOf>, existing: string[], range:
     .filter((p) => !existing.includes(p.name))
     .map((p) => {
       const types = typesOf([p.schema]);
-      const block = types.length > 0 && types.every((t) => t === 'object' || t === 'array');
+      const shapes = types.filter((t) => t !== 'null');
+      const block = shapes.length > 0 && shapes.every((t) => t === 'object' || t === 'array');
       return {
         label: p.name,
         kind: 'property' as const,

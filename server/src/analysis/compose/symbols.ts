@@ -40,20 +40,24 @@ export function composeSymbols(text: string): ComposeSymbol[] {
     const group = GROUPS.find(([k]) => k === keyName(p));
     const ks = nodeSpan(p.key);
     if (!group || !ks) continue;
-    const groupSym: ComposeSymbol = { name: group[0], kind: 'group', range: lines.range(ks[0], end(p) ?? ks[1]), selectionRange: lines.range(ks[0], ks[1]), children: [] };
+    const groupSym: ComposeSymbol = { name: group[0], kind: 'group', range: lines.range(ks[0], Math.max(ks[1], end(text, p) ?? ks[1])), selectionRange: lines.range(ks[0], ks[1]), children: [] };
     for (const e of y.pairs(p.value)) {
       const es = nodeSpan(e.key);
       const name = keyName(e);
       if (!es || name === undefined) continue;
-      groupSym.children.push({ name, kind: group[1], detail: group[1] === 'service' ? serviceDetail(y, e.value) : undefined, range: lines.range(es[0], end(e) ?? es[1]), selectionRange: lines.range(es[0], es[1]), children: [] });
+      groupSym.children.push({ name, kind: group[1], detail: group[1] === 'service' ? serviceDetail(y, e.value) : undefined, range: lines.range(es[0], Math.max(es[1], end(text, e) ?? es[1])), selectionRange: lines.range(es[0], es[1]), children: [] });
     }
     out.push(groupSym);
   }
   return out;
 }
 
-function end(p: { key: unknown; value: unknown }): number | undefined {
-  return nodeSpan(p.value)?.[1] ?? nodeSpan(p.key)?.[1];
+/** Where an entry's text ends, before the line breaks and blank lines after it. */
+function end(text: string, p: { key: unknown; value: unknown }): number | undefined {
+  let e = nodeSpan(p.value)?.[1] ?? nodeSpan(p.key)?.[1];
+  if (e === undefined) return undefined;
+  while (e > 0 && /\s/.test(text[e - 1])) e--;
+  return e;
 }
 
 function serviceDetail(y: YamlReader, node: unknown): string | undefined {
