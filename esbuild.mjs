@@ -13,6 +13,8 @@ const common = {
   // mvdan-sh is a GopherJS build that probes for optional Node modules it never needs here.
   external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
   legalComments: 'none',
+  // jsonc-parser's UMD build loads its parts with a dynamic require esbuild cannot follow: take the ES module build.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [
