@@ -100,7 +100,7 @@ export class TestClient {
   }
 
   /** Resolve with the first value `probe` returns (checked now and on every message), or fail after `ms`. */
-  waitFor<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
+  waitFor<T>(what: string, probe: () => T | undefined, ms = 30_000): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         reject(new Error(`timed out after ${ms} ms waiting for ${what}; diagnostics seen: ${JSON.stringify(this.published.map((p) => [p.uri, p.version, p.diagnostics.map((d) => d.code ?? d.message)]))}; logs: ${this.logs.join(' | ')}`));
