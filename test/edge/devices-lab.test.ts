@@ -28,7 +28,8 @@ function options(d: LabDeviceAccess, over: Partial<SshOptions> = {}): SshOptions
   return { hostKeys: { knownHostsFiles: [], pierKnownHostsFile: d.knownHostsPath }, agentSocket: null, connectTimeoutMs: 5_000, ...over };
 }
 
-describe('devices in the lab', { skip: lab.skip }, () => {
+// Lab commands (cut, heal) wait for each other across processes; a bound keeps a stuck lab from hanging the run.
+describe('devices in the lab', { skip: lab.skip, timeout: 600_000 }, () => {
   test('probe of the arm64 device: linux/arm64, docker with its version, disk and memory', async () => {
     const d = lab.device('dev1');
     const pool = new SshPool(options(d));

@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseJsonc } from 'jsonc-parser';
+// The ES module build: esbuild cannot follow the UMD build's dynamic requires.
+import { parse as parseJsonc } from 'jsonc-parser/lib/esm/main.js';
 import type { CliCommand } from './command';
 import { listDevices, type DeviceList } from '../edge/devices/list';
 import { SshPool } from '../edge/ssh/pool';

@@ -32,14 +32,17 @@ access() {
 }
 if command -v docker >/dev/null; then
   kv rt.docker.path "$(command -v docker)"
-  kv rt.docker.client "$(docker --version)"
   out=$(lim docker info --format '{{.ServerVersion}}|{{.DockerRootDir}}|{{.Driver}}' 2>&1); rc=$?
   kv rt.docker.info "$out"
+  # The client's own version only matters when the engine did not answer (each docker call costs).
+  [ "$rc" = 0 ] || kv rt.docker.client "$(docker --version)"
   access docker "$rc" "$out" docker info --format '{{.ServerVersion}}'
   root=$(printf '%s' "$out" | awk -F'|' 'NF==3{print $2}')
   [ -n "$root" ] || root=/var/lib/docker
   dfree "$root" rt.docker.df
-  kv compose.plugin "$(lim docker compose version --short)"
+  for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
+    if [ -x "$d/docker-compose" ]; then kv compose.plugin "$(lim docker compose version --short)"; break; fi
+  done
 fi
 if command -v docker-compose >/dev/null; then kv compose.v1 "$(lim docker-compose version --short)"; fi
 if command -v podman >/dev/null; then
