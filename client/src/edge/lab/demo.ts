@@ -79,18 +79,25 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   const examples = findExamplesDir();
   const app = 'sensor-publisher';
   const arch = dev.arch;
-  const ref = `pier-lab/demo-${app}:${arch}`;
-  out(`2. build: ${app} for ${dev.platform} in the build engine (FROM ${baseImageRef('busybox', arch)}, built from Debian packages)`);
   const engine = await ensureBuildEngine({ signal: o.signal, onProgress: o.onProgress });
-  await ensureBaseImages(engine.socket, [{ kind: 'busybox', arch }], { signal: o.signal, onProgress: o.onProgress });
-  await docker(engine.socket, ['build', '--quiet', '--force-rm', '--platform', dev.platform, '--build-arg', `LAB_ARCH=${arch}`, '--label', 'pier-lab=demo', '--tag', ref, join(examples, app)], { signal: o.signal, timeoutMs: 600_000 });
-  const info = await imageInfo(engine.socket, ref);
-  out(`   ${ref}: ${info.platform}, ${(info.size / 1e6).toFixed(2)} MB, ${info.id.slice(7, 19)} (${secs()})`);
-  if (info.platform.replace(/\/v8$/, '') !== dev.platform) throw new LabError(`the image was built for ${info.platform}, not the device's ${dev.platform}`);
+  // The Debian-based example needs the ~100 MB Debian base image; for armv7 that image is optional.
+  const apps: Array<{ dir: string; base: 'busybox' | 'debian' }> = [{ dir: app, base: 'busybox' }];
+  if (arch === 'arm64') apps.push({ dir: 'http-service', base: 'debian' });
+  let ref = '';
+  for (const a of apps) {
+    const appRef = `pier-lab/demo-${a.dir}:${arch}`;
+    if (a.dir === app) ref = appRef;
+    out(`2. build: ${a.dir} for ${dev.platform} in the build engine (FROM ${baseImageRef(a.base, arch)}, made from Debian packages)`);
+    await ensureBaseImages(engine.socket, [{ kind: 'busybox', arch }, ...(a.base === 'debian' ? [{ kind: 'debian' as const, arch }] : [])], { signal: o.signal, onProgress: o.onProgress });
+    await docker(engine.socket, ['build', '--quiet', '--force-rm', '--platform', dev.platform, '--build-arg', `LAB_ARCH=${arch}`, '--label', 'pier-lab=demo', '--tag', appRef, join(examples, a.dir)], { signal: o.signal, timeoutMs: 600_000 });
+    const info = await imageInfo(engine.socket, appRef);
+    out(`   ${appRef}: ${info.platform}, ${(info.size / 1e6).toFixed(2)} MB, ${info.id.slice(7, 19)} (${secs()})`);
+    if (info.platform.replace(/\/v8$/, '') !== dev.platform) throw new LabError(`the image was built for ${info.platform}, not the device's ${dev.platform}`);
+  }
   checkAbort(o.signal);
   const trial = await docker(engine.socket, ['run', '--rm', '--platform', dev.platform, '--env', 'COUNT=3', '--env', 'RATE=20', '--env', 'SENSOR=demo', ref], { signal: o.signal, allowFail: true, timeoutMs: 60_000 });
   if (trial.code !== 0) throw new LabError(`the built image did not run under qemu: ${lastLine(trial.stderr)}`);
-  out(`   trial run under qemu on the build machine: ${trial.stdout.trim().split('\n').join(' | ')}`);
+  out(`   trial run of ${app} under qemu on the build machine: ${trial.stdout.trim().split('\n').join(' | ')}`);
 
   out(`3. probe: ${dev.name} over SSH (lab key, strict host key checking against the lab's known_hosts)`);
   const probe = await sshRun(dev, ['sh', '-c', PROBE], o.signal);

@@ -135,12 +135,8 @@ export async function hasImage(socket: string, ref: string): Promise<boolean> {
 
 /** Platform and size of an image, as the engine records them. */
 export async function imageInfo(socket: string, ref: string): Promise<{ id: string; platform: string; size: number }> {
-  const r = await docker(socket, ['image', 'inspect', '--format', '{{.Id}} {{.Os}}/{{.Architecture}}{{if .Variant}}/{{.Variant}}{{end}} {{.Size}}', ref]);
-  const [id, platform, size] = r.stdout.trim().split(' ');
-  return { id, platform, size: Number(size) };
-}
-
-/** Remove a file if a process no longer needs it; used for stale sockets. */
-export function removeIfExists(path: string): void {
-  rmSync(path, { force: true });
+  // Parsed from JSON: a Go template naming `.Variant` fails on engines that omit the field.
+  const r = await docker(socket, ['image', 'inspect', ref]);
+  const [img] = JSON.parse(r.stdout) as Array<{ Id: string; Os: string; Architecture: string; Variant?: string; Size: number }>;
+  return { id: img.Id, platform: [img.Os, img.Architecture, img.Variant].filter(Boolean).join('/'), size: img.Size };
 }
