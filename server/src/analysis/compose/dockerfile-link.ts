@@ -65,15 +65,28 @@ export function builtFindings(ctx: ComposeContext, build: BuildInfo, log?: (m: s
   const text = ctx.dockerfileText(build.dockerfileKey);
   if (typeof text !== 'string') return undefined;
   const e = entry(ctx, build.dockerfileKey);
-  if (!e.findings) {
-    e.findings = analyzeDockerfile(text, {
-      settings: ctx.settings,
-      // The .dockerignore of the context is not among the facts: unknown, not absent.
-      files: {},
-      log,
-    });
-  }
+  e.findings ??= memoAnalyze(text, ctx.settings, log);
   return e.findings;
+}
+
+// Editors re-analyse a Compose file on every keystroke while its Dockerfiles stay the same: keep
+// the last results by text and settings (a pure function, so a memo is safe).
+const memo = new Map<string, Finding[]>();
+const MEMO_SIZE = 64;
+
+function memoAnalyze(text: string, settings: ComposeContext['settings'], log?: (m: string) => void): Finding[] {
+  const key = `${JSON.stringify(settings)}\0${text}`;
+  const hit = memo.get(key);
+  if (hit) {
+    memo.delete(key);
+    memo.set(key, hit);
+    return hit;
+  }
+  // The .dockerignore of the context is not among the facts: unknown, not absent.
+  const found = analyzeDockerfile(text, { settings, files: {}, log });
+  memo.set(key, found);
+  if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+  return found;
 }
 
 /** Absolute path of a path key, when the Compose file's own path is known. */
