@@ -5,6 +5,7 @@ import { lintCommand } from './lint';
 import { labCommand } from './lab';
 import { devicesCommand } from './devices';
 import { deviceCommand } from './device';
+import { sizeCommand } from './size';
 
 /** The command table. */
 export const commands: CliCommand[] = [
@@ -12,4 +13,5 @@ export const commands: CliCommand[] = [
   labCommand,
   devicesCommand,
   deviceCommand,
+  sizeCommand,
 ];
