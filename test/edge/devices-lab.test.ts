@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { labCut, labHeal, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { runDoctor } from '../../client/src/edge/devices/doctor';
+import { listContainers, listImages } from '../../client/src/edge/devices/inventory';
 import { probeDevice } from '../../client/src/edge/devices/probe';
 import { DeviceError } from '../../client/src/edge/ssh/errors';
 import { execRemote, runRemote } from '../../client/src/edge/ssh/exec';
@@ -60,6 +61,28 @@ describe('devices in the lab', { skip: lab.skip, timeout: 600_000 }, () => {
       assert.equal(p.runtime?.name, 'docker');
       assert.match(p.runtime?.version ?? '', /^\d+\.\d+/);
     } finally {
+      pool.closeAll();
+    }
+  });
+
+  test("lists the device's containers and images for the tree", async () => {
+    const d = lab.device('dev1');
+    const pool = new SshPool(options(d));
+    const conn = pool.get(target(d));
+    const tag = `pier-edge-test/empty:${process.pid}`;
+    const name = `pier-edge-inv-${process.pid}`;
+    try {
+      const p = await probeDevice(conn);
+      // An empty image made on the device itself (no registry needed), and a container created from it.
+      await runRemote(conn, ['sh', '-c', 'tar cf - -T /dev/null | docker import - "$1" >/dev/null && docker create --name "$2" "$1" /x >/dev/null', 'sh', tag, name]);
+      const cs = await listContainers(conn, p.runtime!);
+      const c = cs.find((x) => x.name === name);
+      assert.ok(c, JSON.stringify(cs));
+      assert.equal(c.state, 'created');
+      assert.equal(c.image, tag);
+      assert.ok((await listImages(conn, p.runtime!)).some((i) => i.ref === tag));
+    } finally {
+      await execRemote(conn, ['sh', '-c', 'docker rm -f "$1"; docker rmi "$2"', 'sh', name, tag]).catch(() => undefined);
       pool.closeAll();
     }
   });
