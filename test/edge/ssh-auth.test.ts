@@ -10,7 +10,8 @@ import { DeviceError } from '../../client/src/edge/ssh/errors';
 import { runRemote } from '../../client/src/edge/ssh/exec';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SecretPrompts, SshOptions, SshTarget } from '../../client/src/edge/ssh/target';
-import { keygen, startAgent, startSshd, type KeyPair, type TestAgent, type TestSshd } from './helpers/sshd';
+import { randomBytes } from 'node:crypto';
+import { keygen, setTestUserPassword, startAgent, startSshd, type KeyPair, type TestAgent, type TestSshd } from './helpers/sshd';
 import { optionsIn, targetFor } from './helpers/target';
 
 describe('authentication against a real sshd', () => {
@@ -105,5 +106,38 @@ describe('authentication against a real sshd', () => {
     await writeFile(`${pubOnly}.pub`, sshd.clientKey.pub + '\n');
     await writeFile(pubOnly, 'not a key, the agent holds it\n');
     assert.equal(await login({ identityFiles: [pubOnly], identitiesOnly: true }, { agentSocket: agent.socket }), `${sshd.user}\n`);
+  });
+
+  it('falls back to a password when no key is accepted, asks again after a refusal, and reports the one that worked', async () => {
+    const password = randomBytes(12).toString('base64url');
+    const pwSshd = await startSshd({ passwordAuth: true });
+    setTestUserPassword(password);
+    try {
+      const kh = join(pwSshd.dir, 'kh');
+      await writeFile(kh, `[127.0.0.1]:${pwSshd.port} ${pwSshd.hostKey.pub}\n`);
+      const asked: boolean[] = [];
+      const remembered: string[] = [];
+      const answers = ['not-it', password];
+      const pool = new SshPool(
+        optionsIn(pwSshd.dir, {
+          hostKeys: { knownHostsFiles: [], pierKnownHostsFile: kh },
+          secrets: {
+            password: async (r) => (asked.push(r.retry), answers.shift()),
+            remember: (kind, id, value) => void remembered.push(`${kind}:${id}:${value === password}`),
+          },
+        }),
+      );
+      try {
+        const out = await runRemote(pool.get(targetFor(pwSshd, { identityFiles: [stranger.path] })), ['id', '-un']);
+        assert.equal(out, `${pwSshd.user}\n`);
+      } finally {
+        pool.closeAll();
+      }
+      assert.deepEqual(asked, [false, true]);
+      assert.deepEqual(remembered, [`password:${pwSshd.user}@127.0.0.1:${pwSshd.port}:true`]);
+    } finally {
+      setTestUserPassword(undefined);
+      await pwSshd.stop();
+    }
   });
 });

@@ -43,6 +43,13 @@ export function ensureTestUser(): void {
   }
 }
 
+/** Give the test user a password (for password login tests); `undefined` removes it again. */
+export function setTestUserPassword(password: string | undefined): void {
+  ensureTestUser();
+  if (password === undefined) execFileSync('usermod', ['-p', '*', TEST_USER], { stdio: 'ignore' });
+  else execFileSync('chpasswd', [], { input: `${TEST_USER}:${password}\n`, stdio: ['pipe', 'ignore', 'ignore'] });
+}
+
 /** A fresh key pair made by ssh-keygen. */
 export interface KeyPair {
   path: string;
@@ -84,7 +91,7 @@ export interface TestSshd {
 }
 
 /** Start an sshd; `authorized` lists extra public keys to accept. */
-export async function startSshd(opts: { dir?: string; extraConfig?: string; logLevel?: string } = {}): Promise<TestSshd> {
+export async function startSshd(opts: { dir?: string; extraConfig?: string; logLevel?: string; passwordAuth?: boolean } = {}): Promise<TestSshd> {
   ensureOpenSsh();
   ensureTestUser();
   await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
@@ -108,7 +115,7 @@ export async function startSshd(opts: { dir?: string; extraConfig?: string; logL
         `AuthorizedKeysFile ${authorizedKeys}`,
         'StrictModes no',
         'UsePAM no',
-        'PasswordAuthentication no',
+        `PasswordAuthentication ${opts.passwordAuth ? 'yes' : 'no'}`,
         'KbdInteractiveAuthentication no',
         'PermitRootLogin prohibit-password',
         'AllowTcpForwarding yes',

@@ -118,7 +118,11 @@ export class SshConnection {
           // MaxSessions limit: wait for one of ours to close and try again.
           const reason = (e as { reason?: number }).reason;
           if ((reason === 1 || reason === 4) && this.active > 0 && refused < 20) {
-            await new Promise<void>((r) => this.closeWaiters.push(r));
+            // Bounded, because the open channels may be long-lived streams that never close.
+            await new Promise<void>((r) => {
+              const timer = setTimeout(r, 100 * (refused + 1));
+              this.closeWaiters.push(() => (clearTimeout(timer), r()));
+            });
             continue;
           }
           throw e;
