@@ -36,6 +36,12 @@ ruleTable('chmod-777', {
       findings: [[2, 16, 2, 21]],
       output: 'FROM debian:12\nRUN mkdir -p /data \\\n  && sudo chmod 755 /data\n',
     },
+    {
+      // A temp directory keeps its world-writable mode, with the sticky bit.
+      code: 'FROM alpine:3.20\nRUN chmod 777 /tmp\n',
+      findings: [1],
+      output: 'FROM alpine:3.20\nRUN chmod 1777 /tmp\n',
+    },
     // o+w has no obvious plain-mode equivalent: reported without a fix.
     { code: 'FROM debian:12\nRUN chmod go+w /etc/app.conf\n', findings: [1] },
     {

@@ -14,6 +14,7 @@ ruleTable('secrets-in-arg-env', {
     // Flags and descriptions, not secrets.
     'FROM alpine:3.20\nENV REQUIRE_TOKEN=true TOKEN_TTL=3600 PASSWORD_MIN_LENGTH=12 AWS_ACCESS_KEY_ID_NAME=x\n',
     'FROM alpine:3.20\nENV PATH=/usr/local/bin:$PATH PWD=/app\n',
+    'FROM alpine:3.20\nENV PASSWORD_HASH_ROUNDS=12 TOKEN_EXPIRE=3600 SECRET_ROTATION_DAYS=30\n',
     // An ARG reference in an ARG is not a value.
     'FROM alpine:3.20\nARG API_TOKEN\nARG TOKEN=${API_TOKEN}\n',
     // A URL with a variable for the password is resolved at build time.
@@ -22,6 +23,9 @@ ruleTable('secrets-in-arg-env', {
   ],
   invalid: [
     { code: 'FROM postgres:16\nENV POSTGRES_PASSWORD=supersecret\n', findings: [[1, 22, 1, 33]] },
+    // A number is still a password when the name says password.
+    { code: 'FROM mysql:8\nENV MYSQL_ROOT_PASSWORD=123456\n', findings: [1] },
+    { code: 'FROM alpine:3.20\nENV DATABASE_URL=postgres://app:app@db:5432/app\n', findings: [{ line: 1, message: /URL with a password/ }] },
     // ENV in the old space form, ARG with a default, camelCase.
     { code: 'FROM alpine:3.20\nENV DB_PASS hunter2\nARG apiKey=abc123\n', findings: [1, 2] },
     // Value shapes under innocent names.

@@ -24,7 +24,8 @@ export default defineRule<DockerfileContext>({
       if (!mode.writable || !found.word.literal) continue;
       if (found.paths.length && found.paths.every((p) => temporary(run, cmd, p))) continue;
       // Exec-form words all carry the instruction's range, so there is no word to rewrite.
-      report(ctx, run.stage, shipped, found.word.range, found.word.value, `${cmd.name} ${found.word.value}`, !run.exec);
+      const tmp = found.paths.length > 0 && found.paths.every((p) => /^\/(tmp|var\/tmp|dev\/shm)\/?$/.test(p.value));
+      report(ctx, run.stage, shipped, found.word.range, found.word.value, `${cmd.name} ${found.word.value}`, !run.exec, tmp);
     }
     for (const stage of ctx.stages) {
       for (const inst of stage.instructions) {
@@ -41,8 +42,9 @@ export default defineRule<DockerfileContext>({
   },
 });
 
-function report(ctx: DockerfileContext, stage: Stage, shipped: Set<Stage>, range: Range, mode: string, what: string, editable: boolean): void {
-  const safe = editable ? saferMode(mode) : undefined;
+function report(ctx: DockerfileContext, stage: Stage, shipped: Set<Stage>, range: Range, mode: string, what: string, editable: boolean, tmp = false): void {
+  // A shared temp directory should stay writable for all, with the sticky bit that /tmp has.
+  const safe = !editable ? undefined : tmp && /^0?777$/.test(mode) ? '1777' : saferMode(mode);
   const inFinal = shipped.has(stage);
   ctx.report({
     range,

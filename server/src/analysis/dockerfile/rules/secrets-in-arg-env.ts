@@ -9,7 +9,8 @@ const DESCRIPTIVE_LAST = new Set([
   'FILE', 'PATH', 'DIR', 'VERSION', 'SHA', 'SHA1', 'SHA256', 'SHA512', 'MD5', 'CHECKSUM', 'HASH', 'FINGERPRINT',
   'ID', 'NAME', 'USER', 'USERNAME', 'LENGTH', 'LEN', 'MIN', 'MAX', 'POLICY', 'HEADER', 'TYPE', 'ENABLED', 'REQUIRED',
   'HOST', 'PORT', 'TTL', 'EXPIRY', 'EXPIRES', 'LIFETIME', 'PREFIX', 'ALGORITHM', 'FORMAT', 'METHOD', 'KEYRING',
-  'KEYSERVER', 'URL', 'URI', 'ENDPOINT', 'MODE', 'SIZE', 'TIMEOUT', 'REF',
+  'KEYSERVER', 'URL', 'URI', 'ENDPOINT', 'MODE', 'SIZE', 'TIMEOUT', 'REF', 'ROUNDS', 'ITERATIONS', 'COST', 'COUNT',
+  'LIMIT', 'RETRIES', 'ATTEMPTS', 'STRENGTH', 'COMPLEXITY',
 ]);
 /** Words before KEY that make it a secret key. */
 const KEY_KINDS = new Set(['API', 'ACCESS', 'PRIVATE', 'SECRET', 'ENCRYPTION', 'MASTER', 'APP', 'LICENSE', 'SSH', 'CLIENT', 'SERVICE', 'AUTH', 'SESSION', 'SIGNING', 'HMAC', 'JWT', 'STRIPE', 'OPENAI']);
@@ -50,11 +51,19 @@ export function secretValue(value: string): string | undefined {
   return SECRET_VALUES.find(([re]) => re.test(value))?.[1];
 }
 
+/** True when the name ends in the secret word itself (`DB_PASSWORD`), not in a property of it (`TOKEN_EXPIRE`). */
+function namesTheSecret(name: string): boolean {
+  const last = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase().split(/[_.-]+/).filter(Boolean).pop() ?? '';
+  return SECRET_PARTS.has(last) || ['KEY', 'PASS', 'PWD', 'AUTH'].includes(last);
+}
+
 /** Values that hold no secret even under a secret-looking name. */
-function harmlessValue(value: string): boolean {
+function harmlessValue(name: string, value: string): boolean {
   const v = value.trim();
   if (!v) return true;
   if (/^(true|false|yes|no|on|off|none|null|nil)$/i.test(v)) return true;
+  // A number under `TOKEN_EXPIRE` or `SESSION_SECRET_ROTATION` is a setting; under `DB_PASSWORD` it is the password.
+  if (/^\d+$/.test(v) && !namesTheSecret(name)) return true;
   // A path to where the secret will be mounted at run time (`/run/secrets/db`) is the right way.
   return /^\/[^\s]*$/.test(v) && !secretValue(v);
 }
@@ -75,7 +84,7 @@ export default defineRule<DockerfileContext>({
       const onlyRefs = /^(\$\{?[A-Za-z_][A-Za-z0-9_]*\}?\s*)+$/.test(v.value.trim());
       if (shape) {
         report(ctx, range, `${v.keyword} ${v.name} holds ${shape}, ${where(v.keyword)}.`);
-      } else if (secretName(v.name) && !harmlessValue(v.value)) {
+      } else if (secretName(v.name) && !harmlessValue(v.name, v.value)) {
         if (onlyRefs) {
           // `ENV TOKEN=$TOKEN` copies a build argument into the config of the shipped image.
           if (v.keyword === 'ENV') report(ctx, v.range, `ENV ${v.name} copies a build argument into the image config, where \`docker inspect\` shows it on every device.`);
@@ -89,7 +98,7 @@ export default defineRule<DockerfileContext>({
         // `TOKEN=$(cat /run/secrets/token)` is the right way; only literal values are written down.
         if (a.value.includes('$')) continue;
         const shape = secretValue(a.value);
-        if (shape || (secretName(a.name) && !harmlessValue(a.value))) {
+        if (shape || (secretName(a.name) && !harmlessValue(a.name, a.value))) {
           report(ctx, a.range, `${a.name} in a RUN is ${shape ?? 'a secret'} written into the Dockerfile and the image history (\`docker history\`).`);
         }
       }
