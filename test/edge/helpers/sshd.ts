@@ -6,7 +6,7 @@ import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_pro
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -17,6 +17,7 @@ const SSHD = '/usr/sbin/sshd';
 export function ensureOpenSsh(): void {
   const need = [SSHD, '/usr/bin/ssh-keygen', '/usr/bin/ssh-agent', '/usr/bin/ssh-add', '/usr/bin/ssh'];
   if (need.every((p) => existsSync(p))) return;
+  if (!IS_ROOT) throw new Error(`OpenSSH is missing (${need.filter((p) => !existsSync(p)).join(', ')}): install the Debian packages openssh-server and openssh-client, or run the tests as root so they install them`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'openssh-server', 'openssh-client'], { stdio: 'ignore', env });
@@ -28,10 +29,14 @@ export function ensureOpenSsh(): void {
  * service account. Root is avoided because this machine's root ~/.bashrc runs slow tools on every
  * non-interactive ssh command (bash sources it when started by sshd), which no device does.
  */
-export const TEST_USER = process.env.PIER_TEST_SSH_USER || 'pier-test';
+const IS_ROOT = process.getuid?.() === 0;
+
+/** As root a dedicated system user; otherwise sshd runs as the current user and serves only it. */
+export const TEST_USER = process.env.PIER_TEST_SSH_USER || (IS_ROOT ? 'pier-test' : userInfo().username);
 
 /** Create the test login user once (as root); a no-op when it exists. */
 export function ensureTestUser(): void {
+  if (!IS_ROOT) return;
   try {
     execFileSync('id', ['-u', TEST_USER], { stdio: 'ignore' });
     return;
@@ -94,7 +99,7 @@ export interface TestSshd {
 export async function startSshd(opts: { dir?: string; extraConfig?: string; logLevel?: string; passwordAuth?: boolean } = {}): Promise<TestSshd> {
   ensureOpenSsh();
   ensureTestUser();
-  await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
+  if (IS_ROOT) await mkdir('/run/sshd', { recursive: true, mode: 0o755 });
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'pier-sshd-')));
   // sshd reads authorized_keys as the login user, so the directory must be open to it.
   await chmod(dir, 0o755);
