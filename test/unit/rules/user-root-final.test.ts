@@ -27,6 +27,8 @@ ruleTable('user-root-final', {
     'FROM debian:bookworm-slim\nRUN groupadd --system --gid 101 nginx \\\n    && useradd --system --gid nginx --no-create-home --shell /bin/false --uid 101 nginx\nENTRYPOINT ["/docker-entrypoint.sh"]\nSTOPSIGNAL SIGQUIT\nCMD ["nginx", "-g", "daemon off;"]\n',
     'FROM alpine:3.21\nRUN addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -G nginx nginx\nCMD ["nginx", "-g", "daemon off;"]\n',
     'FROM python:3.12-alpine\nENTRYPOINT ["python3"]\n',
+    // s6-overlay's /init runs each service as its own user.
+    'FROM alpine:3.20\nCOPY rootfs/ /\nENTRYPOINT ["/init"]\n',
     // Servers whose workers drop to their own user (nginx, apache via php:apache).
     'FROM node:20 AS build\nRUN npm run build\nFROM nginx:alpine\nCOPY --from=build /app/build /usr/share/nginx/html\nENTRYPOINT ["nginx", "-g", "daemon off;"]\n',
     'FROM php:8.3-apache\nCOPY src/ /var/www/html/\nCMD ["apache2-foreground"]\n',
@@ -89,7 +91,7 @@ ruleTable('user-root-final', {
       // A builder stage with USER app does not help the final stage.
       code: 'FROM node:20 AS build\nUSER node\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/server.js"]\n',
       findings: [5],
-      output: 'FROM node:20 AS build\nUSER node\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\nUSER nobody\nCMD ["node", "/app/server.js"]\n',
+      output: 'FROM node:20 AS build\nUSER node\nRUN npm ci\nFROM node:20-slim\nCOPY --from=build /app /app\nUSER node\nCMD ["node", "/app/server.js"]\n',
     },
     {
       // ENTRYPOINT python3 + CMD app.py runs an app; a system account with a login shell is for people,
@@ -97,6 +99,18 @@ ruleTable('user-root-final', {
       code: 'FROM python:3.10-alpine AS builder\nCOPY . /app\nENTRYPOINT ["python3"]\nCMD ["app.py"]\nFROM builder AS dev-envs\nRUN <<EOF\naddgroup -S docker\nadduser -S --shell /bin/bash --ingroup docker vscode\nEOF\n',
       findings: [[2, 0, 2, 10]],
       output: 'FROM python:3.10-alpine AS builder\nCOPY . /app\nENTRYPOINT ["python3"]\nCMD ["app.py"]\nFROM builder AS dev-envs\nRUN <<EOF\naddgroup -S docker\nadduser -S --shell /bin/bash --ingroup docker vscode\nEOF\nUSER vscode\n',
+    },
+    {
+      // The official node image has a `node` account; tini as ENTRYPOINT passes on to CMD.
+      code: 'FROM node:20-alpine\nRUN apk add --no-cache tini\nCOPY . .\nENTRYPOINT ["/sbin/tini", "--"]\nCMD ["node", "server.js"]\n',
+      findings: [3],
+      output: 'FROM node:20-alpine\nRUN apk add --no-cache tini\nCOPY . .\nUSER node\nENTRYPOINT ["/sbin/tini", "--"]\nCMD ["node", "server.js"]\n',
+    },
+    {
+      // The --chown of the app's files names the user.
+      code: 'FROM python:3.12-slim\nRUN pip install flask\nCOPY --chown=1001:1001 app /app\nCMD ["python", "/app/main.py"]\n',
+      findings: [3],
+      output: 'FROM python:3.12-slim\nRUN pip install flask\nCOPY --chown=1001:1001 app /app\nUSER 1001\nCMD ["python", "/app/main.py"]\n',
     },
     {
       // The user's configured severity wins over the softer one.

@@ -162,6 +162,8 @@ export function dropsPrivileges(ctx: DockerfileContext, stage: Stage): boolean {
     !!c && (c.words.some((w) => COMMAND_DROPPERS.has(base(w))) || c.commands.some((x) => COMMAND_DROPPERS.has(unwrap(x).name) || COMMAND_DROPPERS.has(x.name)));
   if (named(entrypoint) || named(cmd)) return true;
   if (!entrypoint) return false;
+  // s6-overlay's `/init` supervises services whose run scripts step down with s6-setuidgid.
+  if (entrypoint.words[0] === '/init') return true;
   // A dropper installed, downloaded and run, or copied into the image is there for the entrypoint script.
   const tools = PRIVILEGE_DROPPERS;
   for (const p of lineagePackages(ctx, stage)) if (tools.has(p)) return true;
@@ -321,4 +323,20 @@ export function runAssigns(run: RunInfo): ShellAssign[] {
     }
   }
   return out;
+}
+
+/** The user part of the last `COPY`/`ADD --chown=user[:group]` in a stage's lineage that is not root. */
+export function chownUser(ctx: DockerfileContext, stage: Stage): string | undefined {
+  let user: string | undefined;
+  for (const s of ctx.lineage(stage)) {
+    for (const inst of s.instructions) {
+      const k = inst.getKeyword();
+      if (k !== 'COPY' && k !== 'ADD') continue;
+      const v = ctx.flag(inst, 'chown');
+      if (!v) continue;
+      const r = ctx.resolve(v, inst);
+      if (r.complete && !isRootSpec(r.value)) user = r.value.split(':')[0];
+    }
+  }
+  return user;
 }

@@ -4,6 +4,7 @@ import type { DockerfileContext, Stage } from '../context';
 import { insertAt } from '../helpers';
 import {
   baseUser,
+  chownUser,
   createdAccounts,
   dropsPrivileges,
   effectiveCommands,
@@ -98,6 +99,11 @@ function isInteractive(words: string[]): boolean {
 function pickUser(ctx: DockerfileContext, final: Stage): string {
   const made = createdAccounts(ctx, final).filter((a) => !a.daemon);
   if (made.length) return made[made.length - 1].name;
+  // `COPY --chown=node:node` already names the user the app is meant to run as.
+  const owner = chownUser(ctx, final);
+  if (owner) return owner;
+  const root = ctx.lineage(final)[0].ref;
+  if (root?.registry === 'docker.io' && root.repository === 'node') return 'node';
   // scratch and distroless have no shell and no `nobody` line to look up everywhere; a number always works.
   return minimalBase(ctx, final) ? '65532:65532' : 'nobody';
 }
