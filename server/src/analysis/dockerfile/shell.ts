@@ -2,7 +2,7 @@
 // continuations, heredocs, quoting and variables are understood rather than guessed at.
 
 import sh from 'mvdan-sh';
-import type { LineIndex } from '../engine/text';
+import { LineIndex } from '../engine/text';
 import type { Range } from '../engine/types';
 
 const { syntax } = sh;
@@ -70,11 +70,69 @@ function byteToChar(script: string): (b: number) => number {
   return (x) => map[x] ?? script.length;
 }
 
+/** Parsed scripts by text, relative to the script's start (most recently used last). */
+const cache = new Map<string, ShellScript>();
+const CACHE_LIMIT = 4000;
+
+/** Forget cached parses (benchmarks measure cold analysis with it). */
+export function clearShellCache(): void {
+  cache.clear();
+}
+
 /**
  * Parse a shell script located at `base` in the document. Never throws: a parse error is
- * returned with its range, and whatever parsed is still returned.
+ * returned with its range, and whatever parsed is still returned. Parses are cached by script
+ * text, so re-analysing a document after a keystroke re-parses only the RUN that changed.
  */
 export function parseShell(script: string, base: number, index: LineIndex): ShellScript {
+  let rel = cache.get(script);
+  if (rel) {
+    cache.delete(script);
+  } else {
+    rel = parseUncached(script, 0, new LineIndex(script));
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(script, rel);
+  return rebase(rel, base, index);
+}
+
+/** A relative parse placed at `base` in a document: fresh objects, document offsets and ranges. */
+function rebase(rel: ShellScript, base: number, index: LineIndex): ShellScript {
+  const r = (start: number, end: number) => index.range(base + start, base + end);
+  const rangeOf = (x: Range) => r(rel0.offsetAt(x.start), rel0.offsetAt(x.end));
+  const rel0 = relIndex.get(rel)!;
+  const assign = (a: ShellAssign): ShellAssign => ({ ...a, range: rangeOf(a.range) });
+  const map = new Map<ShellCommand, ShellCommand>();
+  const commands = rel.commands.map((c) => {
+    const n: ShellCommand = {
+      name: c.name,
+      args: c.args.map((w) => ({ ...w, start: base + w.start, end: base + w.end, range: r(w.start, w.end) })),
+      assigns: c.assigns.map(assign),
+      start: base + c.start,
+      end: base + c.end,
+      range: r(c.start, c.end),
+    };
+    map.set(c, n);
+    return n;
+  });
+  return {
+    commands,
+    pipes: rel.pipes.map((p) => ({ left: p.left.map((c) => map.get(c)!), right: p.right.map((c) => map.get(c)!) })),
+    assigns: rel.assigns.map(assign),
+    error: rel.error && { message: rel.error.message, range: rangeOf(rel.error.range) },
+  };
+}
+
+/** The script's own line index, kept with each cached parse for rebasing ranges. */
+const relIndex = new WeakMap<ShellScript, LineIndex>();
+
+function parseUncached(script: string, base: number, index: LineIndex): ShellScript {
+  const out = parseInto(script, base, index);
+  relIndex.set(out, index);
+  return out;
+}
+
+function parseInto(script: string, base: number, index: LineIndex): ShellScript {
   const out: ShellScript = { commands: [], pipes: [], assigns: [] };
   const toChar = byteToChar(script);
   const abs = (b: number) => base + toChar(b);
