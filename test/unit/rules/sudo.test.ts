@@ -39,7 +39,7 @@ ruleTable('sudo', {
     // Exec form: reported without a fix.
     { code: 'FROM debian:12\nRUN ["sudo", "apt-get", "update"]\n', findings: [[1, 4, 1, 33]] },
     // Unknown base user and no USER: no fix, since there is no user to return to.
-    { code: 'FROM myorg/devbox:1\nRUN sudo make install\n', findings: [1] },
+    { code: 'FROM myorg/devbox:1\nRUN sudo make install\n', findings: [{ line: 1, message: /base image's user/ }] },
     // The user is inherited from the stage it builds on, in a builder stage.
     {
       code: 'FROM debian:12 AS base\nUSER 1000\nFROM base AS build\nRUN sudo apt-get update\nFROM alpine:3.20\n',

@@ -36,7 +36,9 @@ export default defineRule<DockerfileContext>({
 
 function message(ctx: DockerfileContext, run: RunInfo): string {
   const u = userInEffect(ctx, run.stage, run.instruction);
-  const who = u.inst && u.known && !isRootSpec(u.spec ?? '') ? `as ${u.spec}; switch with USER root around the steps that need it` : 'as root already';
+  let who = 'as root already';
+  if (u.inst && (!u.known || !isRootSpec(u.spec ?? ''))) who = `as ${u.spec}; switch with USER root around the steps that need it`;
+  else if (!u.inst && baseUser(ctx, run.stage) !== 'root') who = "as the base image's user; if that is not root, put USER root before the steps that need it";
   return `sudo in a RUN hides which steps need root and leaves a setuid-root binary in the image; this RUN runs ${who}.`;
 }
 
