@@ -17,19 +17,17 @@ import { startSshd, type TestSshd } from './helpers/sshd';
 import { optionsIn, targetFor } from './helpers/target';
 
 const ARM64_DOCKER = [
-  'arch=aarch64',
-  'kernel=6.1.0-rpi7-rpi-v8',
-  'os=Debian GNU/Linux 12 (bookworm)',
-  'user=pi',
-  'uid=1000',
-  'mem=3884600 2981200',
-  'epoch=1700000000',
-  'rt.docker.path=/usr/bin/docker',
-  'rt.docker.info=24.0.7|/var/lib/docker|overlay2',
-  'rt.docker.access=direct',
-  'rt.docker.df=/var/lib/docker 30000000 12000000',
-  'compose.plugin=2.21.0',
-].join('\n');
+  '@uname=6.1.0-rpi7-rpi-v8 aarch64',
+  '@id=uid=1000(pi) gid=1000(pi) groups=1000(pi),994(docker)',
+  '@os="Debian GNU/Linux 12 (bookworm)"',
+  '@mem=3884600 2981200',
+  '@epoch=1700000000',
+  '@rt.docker.path=/usr/bin/docker',
+  '@rt.docker.info=24.0.7|/var/lib/docker|overlay2',
+  '@rt.docker.access=direct',
+  '@rt.docker.df=/var/lib/docker /dev/mmcblk0p2 30000000 18000000 12000000 60% /',
+  '@compose.plugin=2.21.0',
+].join('\r\n');
 
 describe('probe parsing', () => {
   it('maps uname -m to OCI platforms', () => {
@@ -49,6 +47,9 @@ describe('probe parsing', () => {
     const p = parseProbeOutput(ARM64_DOCKER);
     assert.equal(p.platform, 'linux/arm64');
     assert.equal(p.os, 'Debian GNU/Linux 12 (bookworm)');
+    assert.equal(p.kernel, '6.1.0-rpi7-rpi-v8');
+    assert.equal(p.user, 'pi');
+    assert.equal(p.uid, 1000);
     assert.deepEqual(p.memory, { totalBytes: 3884600 * 1024, availableBytes: 2981200 * 1024 });
     assert.deepEqual(p.runtime, { name: 'docker', version: '24.0.7', clientVersion: undefined, access: 'direct', dataRoot: '/var/lib/docker', storageDriver: 'overlay2', disk: { path: '/var/lib/docker', totalBytes: 30000000 * 1024, freeBytes: 12000000 * 1024 } });
     assert.deepEqual(p.compose, { kind: 'plugin', version: '2.21.0' });
@@ -56,7 +57,7 @@ describe('probe parsing', () => {
   });
 
   it('reads an armv7 device where the user may not use Docker, with Compose v1 only', () => {
-    const p = parseProbeOutput(['arch=armv7l', 'user=pi', 'uid=1000', 'rt.docker.path=/usr/bin/docker', 'rt.docker.client=Docker version 20.10.24+dfsg1, build 297e128', 'rt.docker.info=permission denied while trying to connect', 'rt.docker.access=denied', 'compose.v1=1.29.2'].join('\n'));
+    const p = parseProbeOutput(['@uname=5.15.0 armv7l', '@id=uid=1000(pi) gid=1000(pi)', '@rt.docker.path=/usr/bin/docker', '@rt.docker.info=permission denied while trying to connect to the Docker daemon socket', 'at unix:///var/run/docker.sock: dial unix: connect: permission denied', '@rt.docker.client=Docker version 20.10.24+dfsg1, build 297e128', '@rt.docker.access=denied', '@compose.v1=1.29.2'].join('\n'));
     assert.equal(p.platform, 'linux/arm/v7');
     assert.equal(p.runtime?.access, 'denied');
     assert.equal(p.runtime?.version, '20.10.24+dfsg1', 'the client version stands in when the engine does not answer');
@@ -65,11 +66,12 @@ describe('probe parsing', () => {
   });
 
   it('prefers the configured runtime, else the first reachable one', () => {
-    const text = ['arch=aarch64', 'rt.docker.path=/usr/bin/docker', 'rt.docker.access=not-running', 'rt.podman.path=/usr/bin/podman', 'rt.podman.info=4.3.1|/var/lib/containers/storage|overlay', 'rt.podman.access=direct', 'rt.k3s.path=/usr/local/bin/k3s', 'rt.k3s.info=v1.7.7-k3s1', 'rt.k3s.access=direct'].join('\n');
+    const text = ['@uname=6.1 aarch64', '@rt.docker.path=/usr/bin/docker', '@rt.docker.access=not-running', '@rt.podman.path=/usr/bin/podman', '@rt.podman.info=4.3.1|/var/lib/containers/storage|overlay', '@rt.podman.access=direct', '@compose.podman=podman-compose version: 1.0.6', "['podman', '--version', '']", '@rt.k3s.path=/usr/local/bin/k3s', '@rt.k3s.info=Version:  0.1.0', 'RuntimeName:  containerd', 'RuntimeVersion:  v1.7.7-k3s1', '@rt.k3s.access=direct'].join('\n');
     assert.equal(parseProbeOutput(text).runtime?.name, 'podman');
+    assert.deepEqual(parseProbeOutput(text).compose, { kind: 'podman-compose', version: '1.0.6' });
     assert.equal(parseProbeOutput(text, 'k3s').runtime?.version, '1.7.7-k3s1');
     assert.equal(parseProbeOutput(text, 'docker').runtime?.access, 'not-running');
-    const none = parseProbeOutput('arch=aarch64\n');
+    const none = parseProbeOutput('@uname=6.1 aarch64\n');
     assert.equal(none.runtime, undefined);
     assert.equal(runtimeProblem('d', none)?.kind, 'runtime-missing');
   });
@@ -128,7 +130,7 @@ describe('doctor rules', () => {
     assert.deepEqual(checks(facts({ probe: p })), ['error:disk-almost-full']);
     p.runtime!.disk.freeBytes = 1.5 * 1024 ** 3;
     assert.deepEqual(checks(facts({ probe: p })), ['warning:disk-almost-full']);
-    const denied = parseProbeOutput('arch=aarch64\nuser=pi\nrt.docker.path=/usr/bin/docker\nrt.docker.access=denied');
+    const denied = parseProbeOutput('@uname=6.1 aarch64\n@id=uid=1000(pi) gid=1000(pi)\n@rt.docker.path=/usr/bin/docker\n@rt.docker.access=denied');
     assert.deepEqual(checks(facts({ probe: denied, dockerInfo: undefined })), ['error:runtime']);
     assert.match(diagnose(facts({ probe: denied, dockerInfo: undefined }))[0].fix, /usermod -aG docker pi/);
   });

@@ -1,27 +1,28 @@
 // The probe as one POSIX sh script (busybox ash, dash and bash alike), run in a single exec so a
-// probe on an open connection costs one round trip. It only reads; it prints `key=value` lines.
-// It is a constant: nothing from the user is ever part of it. (No `${` in it: this is a template.)
+// probe on an open connection costs one round trip. It only reads, and it prints `@key=value`
+// lines; raw values are cleaned up by the parser, so the script forks as few processes as it can
+// (on a small device every fork costs). It is a constant: nothing from the user is ever part of it.
+//
+// Written with String.raw; `$\{` in the source stands for the shell's `${` and is put back below.
 
-/** The probe script. */
-export const PROBE_SCRIPT = String.raw`
+const SCRIPT = String.raw`
 exec 2>/dev/null </dev/null
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/sbin:/bin"
-kv() { printf '%s=%s\n' "$1" "$(printf '%s' "$2" | head -n 1 | tr -d '\r')"; }
+kv() { printf '@%s=%s\n' "$1" "$2"; }
 lim() { if command -v timeout >/dev/null; then timeout 15 "$@"; else "$@"; fi; }
-kv arch "$(uname -m)"
-kv kernel "$(uname -r)"
-kv os "$(sed -n 's/^PRETTY_NAME=//p' /etc/os-release | tr -d '"')"
-kv user "$(id -un)"
-kv uid "$(id -u)"
-kv mem "$(awk '/^MemTotal:/{t=$2} /^MemAvailable:/{a=$2} END{print t" "a}' /proc/meminfo)"
+kv uname "$(uname -r -m)"
+kv id "$(id)"
+while IFS= read -r l; do case "$l" in PRETTY_NAME=*) kv os "$\{l#PRETTY_NAME=}";; esac; done </etc/os-release
+while read -r k v _; do case "$k" in MemTotal:) t=$v;; MemAvailable:) a=$v;; esac; done </proc/meminfo
+kv mem "$t $a"
 kv epoch "$(date +%s)"
 dfree() {
   p="$1"
   while [ -n "$p" ] && [ "$p" != / ] && [ ! -e "$p" ]; do p=$(dirname "$p"); done
-  kv "$2" "$p $(df -Pk "$p" | awk 'NR==2{print $2" "$4}')"
+  kv "$2" "$p $(df -Pk "$p" | tail -n 1)"
 }
 access() {
-  # $1 name, $2 rc, $3 output, rest: the command to retry with sudo
+  # $1 name, $2 rc, $3 output, then the command to retry with sudo
   n="$1"; rc="$2"; out="$3"; shift 3
   if [ "$rc" = 0 ]; then kv "rt.$n.access" direct; return; fi
   case "$out" in
@@ -30,15 +31,15 @@ access() {
     *) kv "rt.$n.access" not-running ;;
   esac
 }
+rootof() { r="$\{1#*|}"; r="$\{r%%|*}"; [ "$r" = "$1" ] && r=; [ -n "$r" ] || r="$2"; printf '%s' "$r"; }
 if command -v docker >/dev/null; then
   kv rt.docker.path "$(command -v docker)"
   out=$(lim docker info --format '{{.ServerVersion}}|{{.DockerRootDir}}|{{.Driver}}' 2>&1); rc=$?
   kv rt.docker.info "$out"
-  # The client's own version only matters when the engine did not answer (each docker call costs).
+  # The client's own version matters only when the engine did not answer (each docker call costs).
   [ "$rc" = 0 ] || kv rt.docker.client "$(docker --version)"
   access docker "$rc" "$out" docker info --format '{{.ServerVersion}}'
-  root=$(printf '%s' "$out" | awk -F'|' 'NF==3{print $2}')
-  [ -n "$root" ] || root=/var/lib/docker
+  [ "$rc" = 0 ] && root=$(rootof "$out" /var/lib/docker) || root=/var/lib/docker
   dfree "$root" rt.docker.df
   for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
     if [ -x "$d/docker-compose" ]; then kv compose.plugin "$(lim docker compose version --short)"; break; fi
@@ -47,20 +48,19 @@ fi
 if command -v docker-compose >/dev/null; then kv compose.v1 "$(lim docker-compose version --short)"; fi
 if command -v podman >/dev/null; then
   kv rt.podman.path "$(command -v podman)"
-  kv rt.podman.client "$(podman --version)"
   out=$(lim podman info --format '{{.Version.Version}}|{{.Store.GraphRoot}}|{{.Store.GraphDriverName}}' 2>&1); rc=$?
   kv rt.podman.info "$out"
+  [ "$rc" = 0 ] || kv rt.podman.client "$(podman --version)"
   access podman "$rc" "$out" podman info --format '{{.Version.Version}}'
-  root=$(printf '%s' "$out" | awk -F'|' 'NF==3{print $2}')
-  [ -n "$root" ] || root=/var/lib/containers/storage
+  [ "$rc" = 0 ] && root=$(rootof "$out" /var/lib/containers/storage) || root=/var/lib/containers/storage
   dfree "$root" rt.podman.df
-  if command -v podman-compose >/dev/null; then kv compose.podman "$(lim podman-compose --version | awk '{print $NF}')"; fi
+  if command -v podman-compose >/dev/null; then kv compose.podman "$(lim podman-compose --version)"; fi
 fi
 if command -v nerdctl >/dev/null; then
   kv rt.nerdctl.path "$(command -v nerdctl)"
-  kv rt.nerdctl.client "$(nerdctl --version)"
   out=$(lim nerdctl info --format '{{.ServerVersion}}|{{.DockerRootDir}}|{{.Driver}}' 2>&1); rc=$?
   kv rt.nerdctl.info "$out"
+  [ "$rc" = 0 ] || kv rt.nerdctl.client "$(nerdctl --version)"
   access nerdctl "$rc" "$out" nerdctl info --format '{{.ServerVersion}}'
   dfree /var/lib/containerd rt.nerdctl.df
   kv compose.nerdctl "$(lim nerdctl compose version --short)"
@@ -69,9 +69,12 @@ if command -v k3s >/dev/null; then
   kv rt.k3s.path "$(command -v k3s)"
   kv rt.k3s.client "$(k3s --version)"
   out=$(lim k3s crictl version 2>&1); rc=$?
-  kv rt.k3s.info "$(printf '%s' "$out" | awk '/RuntimeVersion/{print $2}')"
+  kv rt.k3s.info "$out"
   access k3s "$rc" "$out" k3s crictl version
   dfree /var/lib/rancher/k3s rt.k3s.df
 fi
 exit 0
 `;
+
+/** The probe script. */
+export const PROBE_SCRIPT = SCRIPT.replace(/\$\\\{/g, '${');

@@ -43,15 +43,27 @@ export interface ProbeResult {
   compose?: { kind: 'plugin' | 'v1' | 'nerdctl' | 'podman-compose'; version: string };
 }
 
-/** Parse the probe script's `key=value` output. */
-export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeResult {
+/** Split the script's `@key=value` output; lines without `@` continue the previous value. */
+export function probeValues(text: string): Map<string, string> {
   const kv = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const i = line.indexOf('=');
-    if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1).trim());
+  let last: string | undefined;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '');
+    const m = /^@([\w.]+)=(.*)$/.exec(line);
+    if (m) kv.set((last = m[1]), m[2]);
+    else if (last) kv.set(last, `${kv.get(last)}\n${line}`);
   }
-  const get = (k: string) => kv.get(k) || undefined;
-  const [memTotal, memAvail] = (get('mem') ?? '').split(' ').map(Number);
+  return kv;
+}
+
+/** Parse the probe script's output. */
+export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeResult {
+  const kv = probeValues(text);
+  // Most values are one line; multi-line ones (errors) keep their first line.
+  const get = (k: string) => kv.get(k)?.split('\n')[0].trim() || undefined;
+  const [memTotal, memAvail] = (get('mem') ?? '').split(/\s+/).map(Number);
+  const [kernel, machine] = (get('uname') ?? '').split(/\s+/);
+  const id = get('id') ?? '';
   const runtimes: RuntimeInfo[] = [];
   for (const name of RUNTIMES) {
     if (!get(`rt.${name}.path`)) continue;
@@ -62,31 +74,31 @@ export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeRe
     let dataRoot: string | undefined;
     let storageDriver: string | undefined;
     if (access === 'direct') {
-      if (name === 'k3s') version = info.replace(/^v/, '') || undefined;
-      else [version, dataRoot, storageDriver] = info.split('|').map((s) => s.trim() || undefined);
+      if (name === 'k3s') version = /RuntimeVersion:\s*v?(\S+)/.exec(kv.get(`rt.${name}.info`) ?? '')?.[1];
+      else [version, dataRoot, storageDriver] = info.split('|').map((x) => x.trim() || undefined);
     }
-    const df = (get(`rt.${name}.df`) ?? '').split(' ');
-    const disk = df.length === 3 && df.every((x) => x) ? { path: df[0], totalBytes: Number(df[1]) * 1024, freeBytes: Number(df[2]) * 1024 } : undefined;
+    // df -P's last line: file system, 1K blocks, used, available, capacity, mount point.
+    const dfLine = get(`rt.${name}.df`)?.split(/\s+/) ?? [];
+    const disk = dfLine.length >= 5 && Number(dfLine[2]) > 0 ? { path: dfLine[0], totalBytes: Number(dfLine[2]) * 1024, freeBytes: Number(dfLine[4]) * 1024 } : undefined;
     runtimes.push({ name, version: version ?? clientVersion, clientVersion, access, dataRoot: dataRoot ?? disk?.path, storageDriver, disk });
   }
   const runtime = (preferred && runtimes.find((r) => r.name === preferred)) || runtimes.find((r) => r.access === 'direct') || runtimes.find((r) => r.access === 'sudo') || runtimes[0];
   let compose: ProbeResult['compose'];
   const composeOf: [string, NonNullable<ProbeResult['compose']>['kind']][] = runtime?.name === 'podman' ? [['compose.podman', 'podman-compose']] : runtime?.name === 'nerdctl' ? [['compose.nerdctl', 'nerdctl']] : [['compose.plugin', 'plugin'], ['compose.v1', 'v1']];
   for (const [key, kind] of composeOf) {
-    const v = get(key)?.replace(/^v/, '');
-    if (v && /^\d/.test(v)) {
+    const v = /(\d+\.\d+(?:\.\d+)?[\w.+-]*)/.exec(get(key) ?? '')?.[1];
+    if (v) {
       compose = { kind, version: v };
       break;
     }
   }
-  const machine = get('arch') ?? '';
   return {
-    machine,
-    platform: platformForMachine(machine),
-    os: get('os') ?? 'unknown',
-    kernel: get('kernel') ?? '',
-    user: get('user') ?? '',
-    uid: Number(get('uid') ?? NaN),
+    machine: machine ?? '',
+    platform: platformForMachine(machine ?? ''),
+    os: get('os')?.replace(/^["']|["']$/g, '') ?? 'unknown',
+    kernel: kernel ?? '',
+    user: /^uid=\d+\(([^)]*)\)/.exec(id)?.[1] ?? '',
+    uid: Number(/^uid=(\d+)/.exec(id)?.[1] ?? NaN),
     memory: Number.isFinite(memTotal) && memTotal > 0 ? { totalBytes: memTotal * 1024, availableBytes: (Number.isFinite(memAvail) ? memAvail : 0) * 1024 } : undefined,
     deviceEpoch: get('epoch') ? Number(get('epoch')) : undefined,
     runtime,
@@ -99,7 +111,7 @@ export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeRe
 export async function probeDevice(conn: SshConnection, opts: { runtime?: RuntimeName; signal?: AbortSignal } = {}): Promise<ProbeResult> {
   const r = await execRemote(conn, ['sh', '-c', PROBE_SCRIPT], { signal: opts.signal });
   const out = r.stdout.toString('utf8');
-  if (!/^arch=/m.test(out)) {
+  if (!/^@uname=/m.test(out)) {
     throw deviceErrors.config(conn.target.name, `The probe of ${conn.target.name} printed nothing usable (exit ${r.code}). Its login shell must be a POSIX shell (sh, bash, dash, ash, zsh).`);
   }
   return parseProbeOutput(out, opts.runtime);
