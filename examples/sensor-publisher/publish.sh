@@ -4,6 +4,7 @@
 #   RATE   readings per second (default 10; up to 1000)
 #   COUNT  readings before exiting (default 0: forever)
 #   SENSOR name printed on every line (default the hostname)
+# About once a second it also touches /tmp/heartbeat, which the image's HEALTHCHECK reads.
 set -eu
 rate=${RATE:-10}
 count=${COUNT:-0}
@@ -20,6 +21,8 @@ while [ "$count" -eq 0 ] || [ "$seq" -lt "$count" ]; do
   # A made-up temperature that moves between 18.0 and 25.9 degrees.
   t=$((180 + (seq * 37) % 80))
   echo "seq=$seq sensor=$sensor temp_c=$((t / 10)).$((t % 10))"
+  # A shell redirection, not a command: no process is started per reading.
+  if [ $((seq % rate)) -eq 1 ] || [ "$rate" -eq 1 ]; then : >/tmp/heartbeat; fi
   usleep "$pause"
 done
 echo "sensor $sensor done after seq=$seq" >&2

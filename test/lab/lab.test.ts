@@ -32,6 +32,16 @@ describe('device lab', { skip: lab.skip }, () => {
     assert.match(r.stderr, /Host key verification failed|No ED25519 host key is known/);
   });
 
+  test('devices reach each other and the host, and have no route anywhere else', async () => {
+    const [d1, d2] = lab.handle().devices;
+    const r = await ssh(d1, ['bash', '-c', 'exec 3<>"/dev/tcp/$1/22"; head -c 7 <&3; echo; ip -4 route show', 'bash', d2.host]);
+    assert.equal(r.code, 0, r.stderr);
+    const [greeting, ...routes] = r.stdout.trim().split('\n');
+    assert.equal(greeting, 'SSH-2.0');
+    assert.ok(!routes.some((l) => l.startsWith('default')), routes.join('\n'));
+    assert.ok(routes.some((l) => l.startsWith(lab.handle().state.subnet)), routes.join('\n'));
+  });
+
   test('uname -m says aarch64 on the arm64 device and armv7l on the armv7 device', async () => {
     assert.equal((await ssh(lab.device('dev1'), ['uname', '-m'])).stdout.trim(), 'aarch64');
     assert.equal((await ssh(lab.device('dev2'), ['uname', '-m'])).stdout.trim(), 'armv7l');

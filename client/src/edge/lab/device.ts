@@ -83,7 +83,9 @@ export function bootScript(dev: LabDeviceState, unameBins: string[], archBins: s
     '--data-root', join(dev.dir, 'docker'),
     '--host', 'unix:///var/run/docker.sock',
     '--host', `unix://${dev.engineSocket}`,
-    '--bridge=none', '--iptables=false', '--ip-masq=false', '--ip6tables=false',
+    // Like a real device's engine: a docker0 bridge, NAT and published ports. They live in the
+    // device's own network namespace, so they go with it at `down`.
+    '--ip6tables=false',
     '--storage-driver', 'overlay2',
     // A lab device is thrown away at `down`: give containers 1 s to stop, not 10 s each.
     '--shutdown-timeout', '1',
@@ -95,6 +97,10 @@ export function bootScript(dev: LabDeviceState, unameBins: string[], archBins: s
     'mkdir -p /run/sshd /run/lock',
     `hostname ${quoteArg(dev.name)}`,
     `mount --bind ${d('hostname')} /etc/hostname`,
+    // The engine's data root is a tmpfs of the device's own mount namespace: layers pulled to the
+    // device are in it and nowhere else, and they vanish with the device, even after a kill.
+    `mkdir -p ${d('docker')}`,
+    `mount -t tmpfs -o mode=0711,size=4g pier-lab-docker ${d('docker')}`,
     ...unameBins.map((b) => `mount --bind ${d('uname')} ${quoteArg(b)}`),
     ...archBins.map((b) => `mount --bind ${d('arch')} ${quoteArg(b)}`),
     `${dockerd} >${d('dockerd.log')} 2>&1 &`,
@@ -185,18 +191,18 @@ function readText(path: string): string {
 }
 
 /**
- * Stop a device by PID: dockerd and sshd get SIGTERM (dockerd stops its containers within its
- * 1 s shutdown timeout), then whatever still runs in the device's network namespace, and any
- * process of the device's containers, gets SIGKILL. Finally the namespace and files go.
+ * Stop a device by PID: dockerd and sshd get SIGTERM and a moment to exit (the device is thrown
+ * away, so nothing waits longer), then every process still belonging to the device gets SIGKILL.
+ * Finally the namespace (the veth goes with it) and the files go.
  */
 export async function stopDevice(dev: LabDeviceState): Promise<void> {
   const dockerdPid = dev.dockerdPid ?? readDockerdPid(dev);
   const stops: Promise<boolean>[] = [];
-  if (dockerdPid && isDockerd(dockerdPid)) stops.push(stopPid(dockerdPid, 4000));
-  if (dev.sshdPid && pidAlive(dev.sshdPid) && inNetns(dev.sshdPid, dev.netns)) stops.push(stopPid(dev.sshdPid, 2000));
+  if (dockerdPid && isDockerd(dockerdPid)) stops.push(stopPid(dockerdPid, 1500));
+  if (dev.sshdPid && pidAlive(dev.sshdPid) && inNetns(dev.sshdPid, dev.netns)) stops.push(stopPid(dev.sshdPid, 1500));
   await Promise.all(stops);
   for (let round = 0; round < 3; round++) {
-    const pids = [...(await netnsPids(dev.netns)), ...containerPids(dev)];
+    const pids = await devicePids(dev);
     if (!pids.length) break;
     for (const pid of pids) {
       try {
@@ -210,6 +216,20 @@ export async function stopDevice(dev: LabDeviceState): Promise<void> {
   await run('ip', ['netns', 'del', dev.netns], { allowFail: true });
   await run('ip', ['link', 'del', dev.hostVeth], { allowFail: true });
   removeTree(dev.dir);
+}
+
+/**
+ * Every process of a device: those in its network namespace (init, sshd and its sessions,
+ * dockerd, containerd, shims, published-port proxies) and those with a mount from the device's
+ * directory (its containers, which have network namespaces of their own).
+ */
+export async function devicePids(dev: LabDeviceState): Promise<number[]> {
+  const out = new Set(await netnsPids(dev.netns));
+  for (const p of readdirSync('/proc')) {
+    if (!/^\d+$/.test(p) || Number(p) === process.pid) continue;
+    if (readText(`/proc/${p}/mountinfo`).includes(`${dev.dir}/`)) out.add(Number(p));
+  }
+  return [...out];
 }
 
 /** PIDs of every process in a named network namespace. */
@@ -230,27 +250,6 @@ function inNetns(pid: number, netns: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * Processes of the device's containers. Containers have network namespaces of their own, so
- * they are found by their cgroup, which names the container id the device engine recorded.
- */
-export function containerPids(dev: LabDeviceState): number[] {
-  let ids: string[];
-  try {
-    ids = readdirSync(join(dev.dir, 'docker', 'containers')).filter((n) => /^[0-9a-f]{64}$/.test(n));
-  } catch {
-    return [];
-  }
-  if (!ids.length) return [];
-  const out: number[] = [];
-  for (const p of readdirSync('/proc')) {
-    if (!/^\d+$/.test(p)) continue;
-    const cg = readText(`/proc/${p}/cgroup`);
-    if (cg && ids.some((id) => cg.includes(id))) out.push(Number(p));
-  }
-  return out;
 }
 
 /** Remove a directory tree; a mount still held somewhere gets a second try after a moment. */
