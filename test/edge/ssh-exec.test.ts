@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeviceError } from '../../client/src/edge/ssh/errors';
-import { CommandFailedError, execRemote, runRemote } from '../../client/src/edge/ssh/exec';
+import { createServer } from 'node:http';
+import { CommandFailedError, execRemote, forwardIn, runRemote } from '../../client/src/edge/ssh/exec';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
 import { startSshd, type TestSshd } from './helpers/sshd';
@@ -119,7 +120,23 @@ describe('commands over one connection to a real sshd', () => {
     assert.equal(existsSync(join(scratch, 'pwned')), false, 'no relative marker was created');
     assert.equal(existsSync(marker), false, 'no hostile value was executed');
   });
+
+  it('serves connections the device makes to a reverse tunnel (forwardIn), on the same connection', async () => {
+    const server = createServer((req, res) => {
+      res.end(`tunnel saw ${req.method} ${req.url}`);
+    });
+    const fwd = await forwardIn(conn, '127.0.0.1', 0, (stream) => server.emit('connection', stream));
+    try {
+      assert.ok(fwd.port > 0, 'the device picked a port');
+      const out = await runRemote(conn, ['curl', '-s', `http://127.0.0.1:${fwd.port}/v2/`]);
+      assert.equal(out, 'tunnel saw GET /v2/');
+      assert.equal(sshd.log().match(/Accepted publickey/g)?.length, 1, 'still the one connection');
+    } finally {
+      await fwd.close();
+    }
+  });
 });
+
 
 /** Poll a condition on events of the remote side; fails after a time limit instead of hanging. */
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
