@@ -6,7 +6,7 @@ composeRuleTable('secret-in-environment', {
     'services:\n  db:\n    image: postgres:17\n    environment:\n      - POSTGRES_PASSWORD=${POSTGRES_PASSWORD}\n      - PGADMIN_DEFAULT_PASSWORD=${PGADMIN_PW:?set it in .env}\n',
     // Switches and paths about secrets are not secrets (shapes from the awesome-compose corpus).
     'services:\n  db:\n    image: mariadb:11.4\n    environment:\n      - MYSQL_ALLOW_EMPTY_PASSWORD=yes\n      - MYSQL_ROOT_PASSWORD_FILE=/run/secrets/db-password\n      - DATABASE_PASSWORD=/run/secrets/db-password\n      - PASSWORD_MIN_LENGTH=12\n      - TOKEN_URL=https://auth.example.com/token\n',
-    'services:\n  app:\n    image: app:1\n    environment:\n      DATABASE_URL: postgres://app@db:5432/app\n      PWD: /srv/app\n      SECRET_NAME: api-key\n',
+    'services:\n  app:\n    image: app:1\n    environment:\n      DATABASE_URL: postgres://app@db:5432/app\n      PWD: /srv/app\n      SECRET_NAME: api-key\n      TOKEN_EXPIRE: 3600\n      PASSWORD_HASH_ROUNDS: 12\n',
     'services:\n  app:\n    image: app:1\n    environment:\n      - DATABASE_URL=postgres://app:${DB_PASSWORD}@db/app\n      - API_TOKEN\n',
   ],
   invalid: [

@@ -11,7 +11,7 @@ import { nodeSpan } from '../yaml-doc';
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'PASS', 'PWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIALS', 'PASSPHRASE']);
 const SECRET_PAIRS = new Set(['API_KEY', 'ACCESS_KEY', 'SECRET_KEY', 'PRIVATE_KEY', 'AUTH_KEY', 'CLIENT_SECRET', 'MASTER_KEY', 'ENCRYPTION_KEY', 'SIGNING_KEY']);
 // A last segment that makes the variable about a secret rather than the secret itself.
-const NOT_SECRET_TAIL = new Set(['FILE', 'PATH', 'DIR', 'URL', 'URI', 'ENDPOINT', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'TTL', 'LENGTH', 'LEN', 'MIN', 'MAX', 'ENABLED', 'ENABLE', 'REQUIRED', 'TYPE', 'ALGORITHM', 'HEADER', 'NAME', 'POLICY', 'ID', 'USER', 'USERNAME', 'HOST', 'PORT', 'TIMEOUT']);
+const NOT_SECRET_TAIL = new Set(['FILE', 'PATH', 'DIR', 'URL', 'URI', 'ENDPOINT', 'EXPIRY', 'EXPIRES', 'EXPIRATION', 'TTL', 'EXPIRE', 'LIFETIME', 'AGE', 'ROUNDS', 'SIZE', 'COUNT', 'LENGTH', 'LEN', 'MIN', 'MAX', 'ENABLED', 'ENABLE', 'REQUIRED', 'TYPE', 'ALGORITHM', 'HEADER', 'NAME', 'POLICY', 'ID', 'USER', 'USERNAME', 'HOST', 'PORT', 'TIMEOUT']);
 // Values that say how to find a secret, or switch something on, rather than being one.
 const HARMLESS = /^(true|false|yes|no|on|off|0|1|none|null|changeme|random|empty|)$/i;
 // Token shapes worth catching whatever the variable is called.
