@@ -18,7 +18,7 @@ import { median } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, cold: { type: 'boolean' }, 'cold-debian': { type: 'boolean' } } });
 const RUNS = Number(values.runs);
-const NAME = 'bench';
+const NAME = 'labbench';
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {

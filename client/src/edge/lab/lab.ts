@@ -27,6 +27,8 @@ export async function labUp(o: LabUpOptions = {}): Promise<LabState> {
   const rate = o.rate ? parseRate(o.rate).rate : undefined;
   const say: LabProgress = o.onProgress ?? (() => undefined);
   return withLabLock(async () => {
+    // Packages first: everything after needs ip, nsenter and the rest.
+    await ensurePackages({ install: o.install ?? true, signal: o.signal, onProgress: say });
     const existing = readState(name);
     if (existing) {
       const st = inspectState(existing);
@@ -37,7 +39,6 @@ export async function labUp(o: LabUpOptions = {}): Promise<LabState> {
     const slot = pickSlot(name);
     await removeLeftovers(name, slot, say);
     await checkSubnetFree(slot);
-    await ensurePackages({ install: o.install ?? true, signal: o.signal, onProgress: say });
     await ensureBinfmt(arches, say);
     let state: LabState | undefined;
     try {
@@ -201,7 +202,7 @@ export interface LabStatus {
 
 function inspectState(state: LabState): { problems: string[]; devices: LabDeviceStatus[] } {
   const problems: string[] = [];
-  if (state.phase !== 'up') problems.push(`its last command stopped while ${state.phase}`);
+  if (state.phase !== 'up') problems.push(pidAlive(state.ownerPid) && state.ownerPid !== process.pid ? `it is ${state.phase} (pid ${state.ownerPid})` : `its last command stopped while ${state.phase}`);
   const devices = state.devices.map((d) => {
     const sshdRunning = pidAlive(d.sshdPid);
     const dockerdRunning = pidAlive(d.dockerdPid ?? readDockerdPid(d));
