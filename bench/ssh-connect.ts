@@ -7,12 +7,16 @@
 //    probe; target < 1.5 s.
 // 2. Probe on an open connection; target < 150 ms.
 // 3. N sequential short commands (`true`) on one connection vs N `ssh` invocations: ratio.
+// Baselines printed beside 1 and 2: the probe script run locally with `sh -c` (no SSH at all),
+// and one `true` over the open connection, so the SSH layer's own share is visible.
 
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { probeDevice } from '../client/src/edge/devices/probe';
+import { PROBE_SCRIPT } from '../client/src/edge/devices/probe-script';
 import { execRemote } from '../client/src/edge/ssh/exec';
 import { buildCommand } from '../client/src/edge/ssh/quote';
 import { SshPool } from '../client/src/edge/ssh/pool';
@@ -73,9 +77,17 @@ async function measure(s: Subject): Promise<void> {
   for (let i = 0; i < COMMANDS; i++) await sshOnce([...s.sshArgs, buildCommand(['true'])]);
   const sshTotal = performance.now() - t2;
 
+  // Baseline: the same script without SSH, on this machine, in the same run.
+  const local: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    execFileSync('sh', ['-c', PROBE_SCRIPT], { stdio: 'ignore' });
+    local.push(performance.now() - t0);
+  }
   const coldRest = cold.slice(1);
   console.log(`  connect + probe, cold    first ${ms(cold[0])}; then median ${ms(median(coldRest))} / p95 ${ms(percentile(coldRest, 95))}   target < 1500 ms: ${percentile(cold, 95) < 1500 ? 'met' : 'MISSED'}`);
   console.log(`  probe on open connection median ${ms(median(warm))} / p95 ${ms(percentile(warm, 95))}   target < 150 ms: ${percentile(warm, 95) < 150 ? 'met' : 'MISSED'}`);
+  console.log(`  baselines                probe script run locally without SSH: median ${ms(median(local))}; one 'true' over the open connection: ${ms(pierTotal / COMMANDS)}`);
   console.log(`  ${COMMANDS} x 'true'              one connection ${ms(pierTotal)} (${ms(pierTotal / COMMANDS)} each)   ${COMMANDS} ssh processes ${ms(sshTotal)} (${ms(sshTotal / COMMANDS)} each)   ratio ${(sshTotal / pierTotal).toFixed(1)}x faster`);
 }
 

@@ -2,7 +2,7 @@
 // asked again after a wrong one), a real ssh-agent with and without IdentitiesOnly, a wrong key.
 
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -33,7 +33,9 @@ describe('authentication against a real sshd', () => {
     agent = await startAgent(sshd.dir);
   });
   after(async () => {
+    const tempHome = process.env.HOME;
     process.env.HOME = savedHome;
+    if (tempHome && tempHome !== savedHome) await rm(tempHome, { recursive: true, force: true });
     await agent?.stop();
     await sshd?.stop();
   });
