@@ -1,0 +1,103 @@
+// The build engine as the ship step sees it: the docker CLI (so DOCKER_HOST and contexts apply),
+// asked for an image's identity and, when layers are not cached yet, for the image itself as a
+// `docker save` stream.
+
+import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
+
+/** A failure talking to the build engine, with the engine's own last line. */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+/** The engine's facts about one image. */
+export interface EngineImage {
+  /** Image ID: the digest of its config (`sha256:...`). */
+  id: string;
+  os: string;
+  architecture: string;
+  variant?: string;
+  /** The uncompressed layer digests, bottom first. */
+  diffIds: string[];
+  repoTags: string[];
+}
+
+/** The environment of docker CLI calls: the caller's, without hints or colour. */
+export function engineEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, DOCKER_CLI_HINTS: 'false', NO_COLOR: '1', ...extra };
+}
+
+/** Run the docker CLI to its end; rejects with the last error line on failure. */
+export function dockerCli(args: readonly string[], o: { signal?: AbortSignal; env?: Record<string, string | undefined>; bin?: string } = {}): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    if (o.signal?.aborted) return reject(new EngineError('cancelled'));
+    const child = spawn(o.bin ?? 'docker', args, { stdio: ['ignore', 'pipe', 'pipe'], env: engineEnv(o.env), signal: o.signal });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new EngineError(o.signal?.aborted ? 'cancelled' : e.code === 'ENOENT' ? `${o.bin ?? 'docker'} is not installed` : e.message)));
+    child.on('close', (code) => {
+      if (o.signal?.aborted) return reject(new EngineError('cancelled'));
+      if (code !== 0) return reject(new EngineError(lastLine(stderr) || `${o.bin ?? 'docker'} ${args[0]} exited with ${code}`));
+      resolve({ stdout, stderr });
+    });
+  });
+}
+
+/** The last non-empty line of some output. */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines[lines.length - 1] ?? '';
+}
+
+/** Parse `docker image inspect` JSON output (an array with one image). */
+export function parseInspect(json: string): EngineImage {
+  const [img] = JSON.parse(json) as Array<{ Id: string; Os: string; Architecture: string; Variant?: string; RootFS?: { Layers?: string[] }; RepoTags?: string[] }>;
+  if (!img?.Id) throw new EngineError('the engine returned no image');
+  return { id: img.Id, os: img.Os, architecture: img.Architecture, variant: img.Variant || undefined, diffIds: img.RootFS?.Layers ?? [], repoTags: img.RepoTags ?? [] };
+}
+
+/** Ask the build engine about an image. */
+export async function inspectImage(ref: string, signal?: AbortSignal): Promise<EngineImage> {
+  try {
+    return parseInspect((await dockerCli(['image', 'inspect', ref], { signal })).stdout);
+  } catch (e) {
+    if (e instanceof EngineError && /no such image/i.test(e.message)) throw new EngineError(`the build engine has no image '${ref}'; build it first (pier build)`);
+    throw e;
+  }
+}
+
+/** Start `docker save REF`; the caller reads `stdout` and awaits `done`. */
+export function saveImage(ref: string, signal?: AbortSignal): { stdout: Readable; done: Promise<void> } {
+  const child = spawn('docker', ['save', ref], { stdio: ['ignore', 'pipe', 'pipe'], env: engineEnv(), signal });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    if (stderr.length < 16384) stderr += d.toString('utf8');
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new EngineError(signal?.aborted ? 'cancelled' : e.code === 'ENOENT' ? 'docker is not installed' : e.message)));
+    child.on('close', (code) => {
+      if (signal?.aborted) reject(new EngineError('cancelled'));
+      else if (code !== 0) reject(new EngineError(`docker save ${ref} failed: ${lastLine(stderr) || `exit ${code}`}`));
+      else resolve();
+    });
+  });
+  done.catch(() => undefined);
+  return { stdout: child.stdout, done };
+}
+
+/** The OCI platform string of an image, `os/arch[/variant]`. */
+export function imagePlatform(img: Pick<EngineImage, 'os' | 'architecture' | 'variant'>): string {
+  return [img.os, img.architecture, img.variant].filter(Boolean).join('/');
+}
+
+/** Whether an image platform runs on a device platform (arm64's variant v8 is implied). */
+export function platformMatches(image: string, device: string): boolean {
+  const norm = (p: string) => p.toLowerCase().replace(/^linux\/arm64\/v8$/, 'linux/arm64').replace(/^linux\/aarch64/, 'linux/arm64');
+  const a = norm(image);
+  const b = norm(device);
+  if (a === b) return true;
+  // An image without a variant for 32-bit ARM is taken as the device's own variant.
+  return a === 'linux/arm' && b.startsWith('linux/arm/');
+}
