@@ -3,7 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { deviceAccess, sshArgs, type LabDeviceAccess } from './access';
 import { docker, ensureBuildEngine, imageInfo } from './engine';
 import { baseImageRef, defaultImageRequests, ensureBaseImages, type BaseImageReport } from './images';
@@ -111,6 +111,9 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   out('   - logs: stream its numbered readings back, surviving link cuts without losing a line');
   out('   These land with the deploy and logs work; this demo will run them when they exist.');
   out(`Done in ${secs()}. The lab stays up: 'pier lab status', 'pier lab ssh ${dev.name} docker ps', 'pier lab down' when finished.`);
-  out(`In VS Code: install the extension (code --install-extension pier.vsix) and open examples/${app}/Dockerfile for Pier's hints.`);
+  const vsix = join(dirname(examples), 'pier.vsix');
+  out(existsSync(vsix)
+    ? `In VS Code: code --install-extension ${vsix}, then open examples/${app}/Dockerfile for Pier's hints.`
+    : `In VS Code: there is no pier.vsix yet (npm run package makes it); then open examples/${app}/Dockerfile for Pier's hints.`);
   return 0;
 }

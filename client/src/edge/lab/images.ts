@@ -88,7 +88,7 @@ async function ensureBaseImage(socket: string, req: BaseImageRequest, o: { signa
   const payload = join(dir, req.kind === 'busybox' ? 'busybox' : 'rootfs.tar');
   if (o.rebuild || !existsSync(payload)) {
     const t0 = performance.now();
-    o.onProgress?.(`making the ${req.kind} ${req.arch} root file system from Debian packages (first time only${req.kind === 'debian' ? ', 1-3 minutes under qemu' : ''})`);
+    o.onProgress?.(`making the ${req.kind} ${req.arch} root file system from Debian packages (first time only${req.kind === 'debian' ? ': a few minutes under qemu on an idle machine, far longer on a busy one' : ''})`);
     if (req.kind === 'busybox') await makeBusybox(req.arch, payload, o.signal);
     else await makeDebianRootfs(req.arch, payload, o.signal, o.onProgress);
     report.rootfsCreated = true;
