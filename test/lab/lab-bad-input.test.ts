@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { existsSync, writeFileSync } from 'node:fs';
 import { after, describe, test } from 'node:test';
 import { labDown, labStatus, labUp, type LabState } from '../../client/src/edge/lab';
-import { ensureBinfmt } from '../../client/src/edge/lab/prereqs';
+import { ensureBinfmt, ensurePackages } from '../../client/src/edge/lab/prereqs';
 import { run } from '../../client/src/edge/lab/run';
 import { pickSlot, readState } from '../../client/src/edge/lab/state';
 import { labSkipReason } from './harness';
@@ -78,6 +78,8 @@ describe('lab bad input', { skip: skip ? `LAB TESTS SKIPPED: ${skip}` : false },
 
   test('missing or disabled binfmt entries are registered again', async () => {
     const entry = '/proc/sys/fs/binfmt_misc/qemu-arm';
+    // qemu-user-static brings the entries' definitions; on a fresh machine this installs it.
+    await ensurePackages({ install: true });
     await ensureBinfmt(['armv7']);
     writeFileSync(entry, '0');
     assert.deepEqual(await ensureBinfmt(['armv7']), ['enabled qemu-arm']);
