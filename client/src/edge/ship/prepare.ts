@@ -85,7 +85,7 @@ async function exportMissing(img: EngineImage, ref: string, missing: Set<string>
         // The config is small; keep every small file and pick the one whose digest is the image ID.
         if (size <= 4 * 1024 * 1024 && !name.endsWith('/layer.tar')) {
           const chunks: Buffer[] = [];
-          body.on('data', (d: Buffer) => chunks.push(d));
+          body.on('data', (d) => void chunks.push(d as Buffer));
           body.on('end', () => {
             const b = Buffer.concat(chunks);
             if (sha256(b) === img.id) config = b;
@@ -98,7 +98,7 @@ async function exportMissing(img: EngineImage, ref: string, missing: Set<string>
         // that are not wanted are skipped without being written.
         const ociHex = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(name)?.[1];
         if (!missing.size || (ociHex && !missing.has(`sha256:${ociHex}`))) {
-          body.on('data', (d: Buffer) => (exportedBytes += d.length));
+          body.on('data', (d) => void (exportedBytes += (d as Buffer).length));
           body.on('end', next);
           body.resume();
           return;
@@ -107,7 +107,8 @@ async function exportMissing(img: EngineImage, ref: string, missing: Set<string>
         temps.push(tmp);
         const hash = createHash('sha256');
         const out = createWriteStream(tmp);
-        body.on('data', (d: Buffer) => {
+        body.on('data', (chunk) => {
+          const d = chunk as Buffer;
           hash.update(d);
           exportedBytes += d.length;
           o.onProgress?.({ phase: 'export', done: exportedBytes });

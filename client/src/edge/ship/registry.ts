@@ -50,8 +50,8 @@ export interface TunnelRegistry {
 
 /** Hooks of a registry. */
 export interface RegistryHooks {
-  /** Body bytes of a blob went out (called per chunk). */
-  onBytes?(digest: string, bytes: number): void;
+  /** Body bytes of a blob went out (called per chunk); `offset` is where the chunk starts in the blob. */
+  onBytes?(digest: string, bytes: number, offset: number): void;
   /** A request was answered. */
   onRequest?(e: RegistryEvent): void;
 }
@@ -161,9 +161,11 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
       res.end();
       return done(status, blob.digest, label);
     }
+    let pos = start;
     const count = (n: number) => {
       sent.set(blob.digest, (sent.get(blob.digest) ?? 0) + n);
-      hooks.onBytes?.(blob.digest, n);
+      hooks.onBytes?.(blob.digest, n, pos);
+      pos += n;
     };
     if (blob.bytes) {
       const part = blob.bytes.subarray(start, end + 1);
@@ -172,7 +174,7 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
       return done(status, blob.digest, label);
     }
     const file = createReadStream(blob.path!, { start, end, highWaterMark: 256 * 1024 });
-    file.on('data', (d) => count(d.length));
+    file.on('data', (d) => count((d as Buffer).length));
     file.on('error', () => res.destroy());
     res.on('close', () => file.destroy());
     file.pipe(res);

@@ -1,0 +1,100 @@
+// Transfer progress per layer and in total: bytes, rate over a sliding window, and ETA. Reports
+// are throttled so a fast link does not flood the callback.
+
+/** One layer's transfer state. */
+export interface LayerProgress {
+  digest: string;
+  size: number;
+  sent: number;
+}
+
+/** A progress report. */
+export interface ShipProgress {
+  phase: 'prepare' | 'check' | 'transfer' | 'tag' | 'done';
+  message?: string;
+  layers: LayerProgress[];
+  /** Bytes sent so far of `totalBytes` (the missing layers' blobs). */
+  sentBytes: number;
+  totalBytes: number;
+  /** Bytes per second over the last few seconds. */
+  rate: number;
+  /** Seconds left at the current rate, undefined while unknown. */
+  etaSeconds?: number;
+}
+
+/** Progress callback. */
+export type ShipProgressListener = (p: ShipProgress) => void;
+
+/** Keeps the counters and decides when to report. */
+export class ProgressTracker {
+  private readonly layers: LayerProgress[];
+  private readonly byDigest: Map<string, LayerProgress>;
+  private readonly samples: { t: number; bytes: number }[] = [];
+  private lastReport = 0;
+  private sent = 0;
+
+  constructor(
+    layers: readonly { digest: string; size: number }[],
+    private readonly listener: ShipProgressListener | undefined,
+    private readonly now: () => number = () => performance.now(),
+    private readonly intervalMs = 250,
+  ) {
+    this.layers = layers.map((l) => ({ digest: l.digest, size: l.size, sent: 0 }));
+    this.byDigest = new Map(this.layers.map((l) => [l.digest, l]));
+  }
+
+  /** Total bytes expected. */
+  get totalBytes(): number {
+    return this.layers.reduce((n, l) => n + l.size, 0);
+  }
+
+  /** Bytes sent so far (a layer sent again after a restart counts once, up to its size). */
+  get sentBytes(): number {
+    return this.sent;
+  }
+
+  /** Count bytes of a layer; a resend (Range restart or retry) does not count twice. */
+  add(digest: string, bytes: number, offset?: number): void {
+    const l = this.byDigest.get(digest);
+    if (!l) return;
+    const before = l.sent;
+    l.sent = Math.min(l.size, offset === undefined ? l.sent + bytes : Math.max(l.sent, offset + bytes));
+    this.sent += l.sent - before;
+    const t = this.now();
+    this.samples.push({ t, bytes: this.sent });
+    while (this.samples.length > 2 && t - this.samples[0].t > 3000) this.samples.shift();
+    if (t - this.lastReport >= this.intervalMs) this.report('transfer');
+  }
+
+  /** Bytes per second over the sliding window. */
+  rate(): number {
+    if (this.samples.length < 2) return 0;
+    const a = this.samples[0];
+    const b = this.samples[this.samples.length - 1];
+    return b.t > a.t ? ((b.bytes - a.bytes) * 1000) / (b.t - a.t) : 0;
+  }
+
+  /** Send a report now. */
+  report(phase: ShipProgress['phase'], message?: string): void {
+    this.lastReport = this.now();
+    const rate = this.rate();
+    const left = this.totalBytes - this.sent;
+    this.listener?.({ phase, message, layers: this.layers.map((l) => ({ ...l })), sentBytes: this.sent, totalBytes: this.totalBytes, rate, etaSeconds: rate > 0 ? left / rate : left === 0 ? 0 : undefined });
+  }
+}
+
+/** A byte count for people: `12.3 MB`. */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+/** One progress line: total, rate and ETA. */
+export function formatProgress(p: ShipProgress): string {
+  const pct = p.totalBytes ? Math.floor((p.sentBytes / p.totalBytes) * 100) : 100;
+  const eta = p.etaSeconds === undefined ? '' : `, ${Math.ceil(p.etaSeconds)} s left`;
+  const layers = p.layers.filter((l) => l.sent > 0 && l.sent < l.size).map((l) => `${l.digest.slice(7, 19)} ${Math.floor((l.sent / l.size) * 100)}%`);
+  return `${formatBytes(p.sentBytes)} of ${formatBytes(p.totalBytes)} (${pct}%) at ${formatBytes(Math.round(p.rate))}/s${eta}${layers.length ? ` [${layers.join(', ')}]` : ''}`;
+}

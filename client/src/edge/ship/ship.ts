@@ -1,0 +1,214 @@
+// The ship step: get an image of the build engine onto a device, sending only the layers the
+// device lacks. Refusals (platform, disk) come before any byte is sent; the image is tagged
+// `<app>:<version>` only once it is whole on the device, and a cancelled or failed transfer
+// removes whatever it left, so the device ends as it was.
+
+import type { SshConnection } from '../ssh/connection';
+import { deviceShell } from './device-shell';
+import { BlobCache } from './blob-cache';
+import { readDeviceImages, type DeviceImages } from './device-images';
+import { imagePlatform, inspectImage } from './engine';
+import { checkPlatform, checkSpace, planShip, ShipRefused, versionOf, type ShipMethod, type ShipPlan } from './plan';
+import { prepareImage, type PrepareProgress, type PreparedImage } from './prepare';
+import { formatBytes, ProgressTracker, type ShipProgressListener } from './progress';
+import { readEngineRecord, updateEngineRecord } from './record';
+import type { RegistryEvent } from './registry';
+import { runtimePrefix, tagArgv, untagArgv, type ShipRuntime } from './runtime';
+import { loadThroughExec } from './transfer-load';
+import { dropTunnelRef, ForwardingRefused, isLinkError, pullThroughTunnel } from './transfer-pull';
+
+/** The device as the ship step needs it (from the probe). */
+export interface ShipDevice {
+  name: string;
+  /** OCI platform of the device, e.g. `linux/arm64`. */
+  platform?: string;
+  runtime: ShipRuntime;
+}
+
+/** Options of `shipImage`. */
+export interface ShipOptions {
+  conn: SshConnection;
+  device: ShipDevice;
+  /** The image in the build engine (tag or ID). */
+  ref: string;
+  /** Application name; the image is tagged `<app>:<version>` on the device. */
+  app: string;
+  cache?: BlobCache;
+  signal?: AbortSignal;
+  onProgress?: ShipProgressListener;
+  onPrepare?: PrepareProgress;
+  /** Human lines about what happens and why. */
+  log?(line: string): void;
+  /** Transfer attempts in all when the link drops (default 4). */
+  maxAttempts?: number;
+  /** Skip the tunnel and load through exec (what happens when the device forbids forwarding). */
+  forceLoad?: boolean;
+}
+
+/** What a ship did. */
+export interface ShipResult {
+  method: ShipMethod;
+  app: string;
+  version: string;
+  /** `<app>:<version>` on the device. */
+  tag: string;
+  imageId: string;
+  /** Layer blob bytes sent (from the registry or the load stream). */
+  bytesSent: number;
+  layersSent: number;
+  layersPresent: number;
+  plan: ShipPlan;
+  /** Why the load path was taken instead of the tunnel, when it was. */
+  fallback?: string;
+  /** One sentence for the person. */
+  summary: string;
+  seconds: number;
+  requests: RegistryEvent[];
+}
+
+/** A repository name Docker accepts for an app name. */
+export function appRepository(app: string): string {
+  const name = app
+    .toLowerCase()
+    .replace(/[^a-z0-9._/-]+/g, '-')
+    .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '')
+    .replace(/([._-]){2,}/g, '$1');
+  if (!name) throw new ShipRefused('runtime', `'${app}' cannot be made into an image name; use letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
+/** Ship an image to a device. */
+export async function shipImage(o: ShipOptions): Promise<ShipResult> {
+  const t0 = performance.now();
+  const cache = o.cache ?? new BlobCache();
+  const conn = o.conn;
+  const rt = o.device.runtime;
+  const say = (l: string) => o.log?.(l);
+  const app = appRepository(o.app);
+  if (rt.name === 'k3s' && o.forceLoad) throw new ShipRefused('runtime', 'k3s devices take images through the tunnel only');
+
+  // Platform first: a wrong image is refused before anything is exported or sent.
+  const engineImage = await inspectImage(o.ref, o.signal);
+  checkPlatform({ ref: o.ref, platform: imagePlatform(engineImage) }, o.device.platform, o.device.name);
+  const version = versionOf(engineImage.id);
+  const tag = `${app}:${version}`;
+  // Reading the device and preparing blobs are independent: do them at once.
+  const [device, img] = await Promise.all([
+    rt.name === 'k3s' ? Promise.resolve(emptyDevice()) : readDeviceImages(conn, rt, app, o.signal),
+    prepareImage(o.ref, { cache, signal: o.signal, onProgress: o.onPrepare, image: engineImage }),
+  ]);
+  const record = readEngineRecord(cache, device.engineId);
+  const plan = planShip(img, device, { appRef: tag, runtime: rt, pulledDigests: new Set(record.pulled), forwarding: !o.forceLoad });
+  const progress = new ProgressTracker(plan.missing, o.onProgress);
+  const requests: RegistryEvent[] = [];
+  const result = (method: ShipMethod, summary: string, fallback?: string): ShipResult => ({
+    method,
+    app,
+    version,
+    tag,
+    imageId: img.id,
+    bytesSent: progress.sentBytes,
+    layersSent: method === 'pull' || method === 'load' ? plan.missing.length : 0,
+    layersPresent: plan.present.length,
+    plan,
+    fallback,
+    summary,
+    seconds: (performance.now() - t0) / 1000,
+    requests,
+  });
+  const remember = (method: ShipMethod) =>
+    updateEngineRecord(cache, device.engineId, (r) => {
+      if (method === 'pull') r.pulled.push(...img.layers.map((l) => l.digest));
+      r.shipped.push({ app, version, imageId: img.id, device: o.device.name, method, at: new Date().toISOString() });
+    });
+
+  if (plan.method === 'none') {
+    say(`nothing changed: ${tag} is already on ${o.device.name} (same image ID); nothing was sent`);
+    remember('none');
+    progress.report('done', 'nothing changed');
+    return result('none', `Nothing changed: ${tag} is already on ${o.device.name}; nothing was sent.`);
+  }
+  if (plan.method === 'tag') {
+    await runOk(conn, tagArgv(rt, img.id, tag), o.signal);
+    remember('tag');
+    say(`${o.device.name} already had this image; tagged it ${tag} (nothing was sent)`);
+    return result('tag', `${o.device.name} already had this image; tagged it ${tag}, nothing was sent.`);
+  }
+  checkSpace(plan, device, o.device.name);
+  say(`${o.device.name} has ${plan.present.length} of ${img.layers.length} layers; sending ${plan.missing.length} (${formatBytes(plan.bytesToSend)}): ${plan.reason}`);
+  progress.report('transfer', `sending ${plan.missing.length} layers`);
+
+  let method: ShipMethod = plan.method;
+  let fallback: string | undefined = plan.method === 'load' ? plan.reason : undefined;
+  let tunnelRef: string | undefined;
+  try {
+    if (method === 'pull') {
+      try {
+        tunnelRef = await pullThroughTunnel(conn, { img, cache, runtime: rt, repository: `pier/${app}`, tag: version, progress, signal: o.signal, maxAttempts: o.maxAttempts, log: say, requests });
+      } catch (e) {
+        if (!(e instanceof ForwardingRefused) || rt.name === 'k3s') throw e;
+        method = 'load';
+        fallback = `${e.message}. Falling back to a load over an exec channel, which is slower: it cannot resume a layer cut off by a dropped link and restarts the archive instead.`;
+        say(fallback);
+      }
+    }
+    if (method === 'load') await loadWithRetries(conn, { img, plan, cache, runtime: rt, progress, signal: o.signal, maxAttempts: o.maxAttempts ?? 4, log: say });
+    // The image is whole on the device now: name it.
+    await runOk(conn, tagArgv(rt, tunnelRef ?? img.id, tag), o.signal);
+    if (tunnelRef) await dropTunnelRef(conn, rt, tunnelRef);
+  } catch (e) {
+    await cleanUp(conn, rt, { tunnelRef, imageId: img.id });
+    throw e;
+  }
+  remember(method);
+  progress.report('done');
+  const secs = ((performance.now() - t0) / 1000).toFixed(1);
+  return result(method, `Shipped ${tag} to ${o.device.name}: ${plan.missing.length} of ${img.layers.length} layers, ${formatBytes(progress.sentBytes)} sent by ${method === 'pull' ? 'tunnel pull' : 'load'} in ${secs} s.`, fallback);
+}
+
+async function loadWithRetries(conn: SshConnection, o: Parameters<typeof loadThroughExec>[1] & { maxAttempts: number; log(l: string): void }): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await loadThroughExec(conn, o);
+    } catch (e) {
+      if (o.signal?.aborted || !isLinkError(e) || attempt >= o.maxAttempts) throw e;
+      o.log(`the link to ${conn.target.name} dropped during the load; sending the missing layers again when it is back (attempt ${attempt + 1} of ${o.maxAttempts})`);
+      await conn.connect(o.signal);
+    }
+  }
+}
+
+/**
+ * Undo what a failed or cancelled transfer may have left. The image was not on the device before
+ * (otherwise nothing would have been sent), so any name of it is Pier's: the tunnel reference of
+ * a pull that finished as it was cancelled, or an untagged loaded image. `rmi` without force
+ * removes an image only when nothing else names or uses it.
+ */
+async function cleanUp(conn: SshConnection, rt: ShipRuntime, s: { tunnelRef?: string; imageId: string }): Promise<void> {
+  if (rt.name === 'k3s') return;
+  const quiet = { signal: AbortSignal.timeout(20_000) };
+  try {
+    const refs = new Set<string>(s.tunnelRef ? [s.tunnelRef] : []);
+    const sh = deviceShell(conn);
+    const listing = await sh.run([...runtimePrefix(rt), 'images', '--digests', '--no-trunc', '--format', '{{.Repository}}@{{.Digest}} {{.ID}}'], quiet);
+    for (const line of listing.stdout.split('\n')) {
+      const [ref, id] = line.trim().split(' ');
+      if (id === s.imageId && ref.startsWith('127.0.0.1:')) refs.add(ref);
+    }
+    for (const ref of refs) await sh.run(untagArgv(rt, ref), quiet).catch(() => undefined);
+    await sh.run(untagArgv(rt, s.imageId), quiet).catch(() => undefined);
+  } catch {
+    // The link may be gone; the device then holds at most an unnamed image, which the next ship reuses.
+  }
+}
+
+async function runOk(conn: SshConnection, argv: string[], signal?: AbortSignal): Promise<void> {
+  const r = await deviceShell(conn).run(argv, { signal });
+  if (r.code !== 0) throw new ShipRefused('runtime', `'${argv.join(' ')}' failed on ${conn.target.name}: ${r.stderr.trim().split('\n').pop()}`);
+}
+
+function emptyDevice(): DeviceImages {
+  return { engineId: '', images: [], tags: new Map(), chains: new Set() };
+}
+
+export type { PreparedImage };
