@@ -79,8 +79,22 @@ export interface ContainerCommand {
   exec: boolean;
 }
 
+// Parsed commands and unwrapped RUN commands are asked for by several rules; instructions and
+// stages belong to one analysis, so weak maps keyed on them never serve a stale answer.
+const commandCache = new WeakMap<Instruction, ContainerCommand>();
+const lineageCache = new WeakMap<Stage, ShellCommand[]>();
+// dockerfile-ast re-tokenises an instruction's arguments on every call, so read them once.
+const sourcesCache = new WeakMap<Instruction, Array<{ value: string; range: Range }>>();
+const varsCache = new WeakMap<DockerfileContext, DeclaredVar[]>();
+
 /** Read a CMD/ENTRYPOINT/HEALTHCHECK-style instruction as a command. Never throws. */
 export function containerCommand(ctx: DockerfileContext, inst: Instruction): ContainerCommand {
+  let c = commandCache.get(inst);
+  if (!c) commandCache.set(inst, (c = readCommand(ctx, inst)));
+  return c;
+}
+
+function readCommand(ctx: DockerfileContext, inst: Instruction): ContainerCommand {
   const r = inst.getArgumentsRange();
   if (!r) return { inst, words: [], commands: [], exec: false };
   const start = ctx.lines.offsetAt(r.start);
@@ -144,7 +158,9 @@ export function packageName(arg: string): string {
 
 /** Every unwrapped shell command in the RUNs of a stage's lineage. */
 export function lineageCommands(ctx: DockerfileContext, stage: Stage): ShellCommand[] {
-  return ctx.lineage(stage).flatMap((s) => s.runs.flatMap((r) => r.shell.commands.map(unwrap)));
+  let cmds = lineageCache.get(stage);
+  if (!cmds) lineageCache.set(stage, (cmds = ctx.lineage(stage).flatMap((s) => s.runs.flatMap((r) => r.shell.commands.map(unwrap)))));
+  return cmds;
 }
 
 /** Packages installed in a stage's lineage, lower-cased. */
@@ -171,7 +187,7 @@ export function dropsPrivileges(ctx: DockerfileContext, stage: Stage): boolean {
   for (const s of ctx.lineage(stage)) {
     for (const inst of s.instructions) {
       if (inst.getKeyword() !== 'COPY' && inst.getKeyword() !== 'ADD') continue;
-      if (copySources(ctx, inst).some((a) => tools.has(base(a.value.replace(/\/+$/, ''))))) return true;
+      if (copySources(inst).some((a) => tools.has(base(a.value.replace(/\/+$/, ''))))) return true;
     }
   }
   return false;
@@ -216,7 +232,13 @@ export function createdAccounts(ctx: DockerfileContext, stage: Stage): CreatedAc
 }
 
 /** Source words of a COPY/ADD (all arguments but the destination), exec form included. */
-export function copySources(ctx: DockerfileContext, inst: Instruction): Array<{ value: string; range: Range }> {
+export function copySources(inst: Instruction): Array<{ value: string; range: Range }> {
+  let sources = sourcesCache.get(inst);
+  if (!sources) sourcesCache.set(inst, (sources = readSources(inst)));
+  return sources;
+}
+
+function readSources(inst: Instruction): Array<{ value: string; range: Range }> {
   const json = (inst as unknown as { getJSONStrings?: () => Array<{ getJSONValue(): string; getRange(): Range }> }).getJSONStrings?.() ?? [];
   let args = json.length
     ? json.map((a) => ({ value: a.getJSONValue(), range: a.getRange() }))
@@ -287,6 +309,12 @@ export interface DeclaredVar {
 
 /** Every ARG and ENV variable of the file, in order. */
 export function declaredVars(ctx: DockerfileContext): DeclaredVar[] {
+  let vars = varsCache.get(ctx);
+  if (!vars) varsCache.set(ctx, (vars = readVars(ctx)));
+  return vars;
+}
+
+function readVars(ctx: DockerfileContext): DeclaredVar[] {
   const out: DeclaredVar[] = [];
   for (const inst of ctx.dockerfile.getInstructions()) {
     const k = inst.getKeyword();

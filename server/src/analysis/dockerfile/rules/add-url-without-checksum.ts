@@ -18,8 +18,8 @@ export default defineRule<DockerfileContext>({
       for (const inst of stage.instructions) {
         if (inst.getKeyword() !== 'ADD') continue;
         const checksum = ctx.flag(inst, 'checksum');
-        for (const src of copySources(ctx, inst)) {
-          const url = ctx.resolve(src.value, inst).value;
+        for (const src of copySources(inst)) {
+          const url = src.value.includes('$') ? ctx.resolve(src.value, inst).value : src.value;
           if (GIT_URL.test(url)) {
             if (checksum || pinnedCommit(url)) continue;
             ctx.report({

@@ -43,8 +43,8 @@ export default defineRule<DockerfileContext>({
       for (const inst of stage.instructions) {
         const k = inst.getKeyword();
         if (k !== 'COPY' && k !== 'ADD') continue;
-        for (const src of copySources(ctx, inst)) {
-          const path = ctx.resolve(src.value, inst).value;
+        for (const src of copySources(inst)) {
+          const path = src.value.includes('$') ? ctx.resolve(src.value, inst).value : src.value;
           if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || path.startsWith('git@')) continue;
           const km = keyMaterial(path);
           if (!km) continue;

@@ -46,8 +46,12 @@ export function secretName(name: string): boolean {
   return key > 0 && key === parts.length - 1 && parts.slice(0, key).some((p) => KEY_KINDS.has(p));
 }
 
+/** Something every secret shape contains; one test rules out nearly every word. */
+const MAYBE_SECRET = /AKIA|ASIA|gh[pousr]_|github_pat_|glpat-|xox[abprs]-|k_live_|npm_|AIza|-----BEGIN|:\/\/[^/\s]*@/;
+
 /** What kind of secret a value is, by its shape; undefined when it looks like none. */
 export function secretValue(value: string): string | undefined {
+  if (!MAYBE_SECRET.test(value)) return undefined;
   return SECRET_VALUES.find(([re]) => re.test(value))?.[1];
 }
 

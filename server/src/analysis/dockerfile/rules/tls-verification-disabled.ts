@@ -105,7 +105,7 @@ function commandHits(cmd: ShellCommand): Hit[] {
     hits.push(...configText(cmd));
   }
   // Cluster and registry clients share these spellings.
-  flag((v) => v === '--insecure-skip-tls-verify' || v === '--insecure-skip-tls-verify=true' || /^--(src-|dest-)?tls-?verify=(false|0)$/i.test(v), TLS);
+  flag((v) => v.startsWith('--') && (v === '--insecure-skip-tls-verify' || v === '--insecure-skip-tls-verify=true' || /^--(src-|dest-)?tls-?verify=(false|0)$/i.test(v)), TLS);
   return hits;
 }
 
@@ -133,8 +133,12 @@ function apkFromRemote(cmd: ShellCommand): boolean {
 function configText(cmd: ShellCommand): Hit[] {
   const hits: Hit[] = [];
   const args = cmd.args.slice(1);
+  let trustedWord = false;
   for (const w of args) {
     const v = w.value;
+    // One cheap test first: nearly every word of a RUN is none of these settings.
+    if (!/verify|allow|strict-ssl|check_cert|trusted/i.test(v)) continue;
+    if (/trusted/i.test(v)) trustedWord = true;
     if (/Verify-(Peer|Host)["']?\s*(=|\s)\s*["']?(false|0|no)\b/i.test(v)) hits.push({ word: w, what: v.trim(), why: TLS });
     else if (/(AllowUnauthenticated|AllowInsecureRepositories)["']?\s*(=|\s)\s*["']?(true|1|yes)\b/i.test(v)) hits.push({ word: w, what: v.trim(), why: SIGNATURES });
     else if (/^\s*sslverify\s*=\s*(0|false|no)\s*$/im.test(v)) hits.push({ word: w, what: 'sslverify=0', why: TLS });
@@ -142,8 +146,8 @@ function configText(cmd: ShellCommand): Hit[] {
     else if (/^\s*check_certificate\s*=\s*off\s*$/im.test(v)) hits.push({ word: w, what: 'check_certificate = off', why: TLS });
   }
   // `deb [trusted=yes] https://...` (a local `file:` repository has nothing to intercept).
-  const line = args.map((a) => a.value).join(' ');
-  if (/\[[^\]]*\btrusted\s*=\s*yes\b[^\]]*\]\s*(https?|ftp):\/\//i.test(line)) {
+  const line = trustedWord ? args.map((a) => a.value).join(' ') : '';
+  if (trustedWord && /\[[^\]]*\btrusted\s*=\s*yes\b[^\]]*\]\s*(https?|ftp):\/\//i.test(line)) {
     const w = args.find((a) => /trusted\s*=\s*yes/i.test(a.value));
     if (w) hits.push({ word: w, what: '[trusted=yes] on a remote apt source', why: SIGNATURES });
   }
