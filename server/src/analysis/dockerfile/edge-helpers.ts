@@ -279,3 +279,41 @@ export function envAt(ctx: DockerfileContext, name: string, inst: Instruction): 
   }
   return found;
 }
+
+/**
+ * The text with the shell of every plain RUN reduced to `x` per line, keeping lines, blank lines,
+ * comment lines and line continuations as they are. dockerfile-utils reports nothing about a RUN's
+ * words (only its empty continuation lines and single-quoted JSON, which this keeps), but tokenizes
+ * them several times over; RUNs are most of a real Dockerfile's text. Heredoc and JSON-form RUNs
+ * are left untouched.
+ */
+export function withRunBodiesBlanked(ctx: DockerfileContext): string {
+  const esc = ctx.dockerfile.getEscapeCharacter() === '`' ? '`' : '\\\\';
+  const continued = new RegExp(`${esc}[ \\t]*$`);
+  // Line breaks as LineIndex and dockerfile-ast count them, a lone CR included.
+  const lines = ctx.text.split(/(?<=\r\n|\n|\r(?!\n))/);
+  for (const inst of ctx.dockerfile.getInstructions()) {
+    if (inst.getKeyword() !== 'RUN') continue;
+    const args = inst.getArgumentsRange();
+    if (!args) continue;
+    const argsText = ctx.textOf(args);
+    const heredocs = (inst as unknown as { getHeredocs?: () => unknown[] }).getHeredocs?.() ?? [];
+    if (heredocs.length || argsText.includes('<<') || argsText.trimStart().startsWith('[')) continue;
+    const kw = inst.getInstructionRange();
+    // The keyword itself may be split by a continuation (`R\` then `UN`): start after it.
+    for (let l = kw.end.line; l <= inst.getRange().end.line && l < lines.length; l++) {
+      const eol = /(\r\n|\n|\r)$/.exec(lines[l])?.[0] ?? '';
+      const body = lines[l].slice(0, lines[l].length - eol.length);
+      const head = l === kw.end.line ? body.slice(0, kw.end.character) : '';
+      const rest = body.slice(head.length);
+      if (!rest.trim() || (l !== kw.end.line && rest.trimStart().startsWith('#'))) continue;
+      const tail = continued.exec(rest)?.[0] ?? '';
+      const words = rest.slice(0, rest.length - tail.length);
+      // Lines that are only a continuation, or hold escapes (which dockerfile-ast reads its own way
+      // next to a continuation), stay as they are.
+      if (!words.trim() || words.includes(esc === '`' ? '`' : '\\')) continue;
+      lines[l] = `${head}${head ? ' ' : ''}x${tail ? ` ${tail.trimStart()}` : ''}${eol}`;
+    }
+  }
+  return lines.join('');
+}

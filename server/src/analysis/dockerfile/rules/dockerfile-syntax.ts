@@ -1,6 +1,7 @@
 import { validate, ValidationCode, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import { defineRule, type Range, type Severity } from '../../engine/types';
 import type { DockerfileContext } from '../context';
+import { withRunBodiesBlanked } from '../edge-helpers';
 
 // Checks other rules own (with ranges, fixes and hadolint codes) or that are style, not syntax.
 const SETTINGS: ValidatorSettings = {
@@ -38,10 +39,11 @@ export default defineRule<DockerfileContext>({
     docs: 'A file the builder rejects never produces an image, so nothing can be shipped to the device; find the error in the editor rather than in a failed build.',
   },
   check(ctx) {
-    // dockerfile-utils parses the whole text itself; this rule is the only caller, once per analysis.
+    // dockerfile-utils parses the whole text itself; this rule is the only caller, once per analysis,
+    // on the text with RUN words blanked (it has nothing to say about them; see withRunBodiesBlanked).
     let diagnostics: ReturnType<typeof validate>;
     try {
-      diagnostics = validate(ctx.text, SETTINGS);
+      diagnostics = validate(withRunBodiesBlanked(ctx), SETTINGS);
     } catch {
       // dockerfile-ast recurses without end resolving variables of some instructions outside any
       // stage (found by the fuzz test); the file is broken anyway and other rules still report.

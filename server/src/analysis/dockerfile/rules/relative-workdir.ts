@@ -40,7 +40,7 @@ function workdirValue(ctx: DockerfileContext, inst: Instruction): string | undef
   const raw = inst.getArgumentsContent();
   if (!raw) return undefined;
   const unquoted = /^(["']).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
-  return ctx.resolve(unquoted, inst).value;
+  return unquoted.includes('$') ? ctx.resolve(unquoted, inst).value : unquoted;
 }
 
 /** Relative for the builder: not absolute, and not starting with a variable we could not resolve. */
