@@ -18,6 +18,8 @@ ruleTable('unknown-stage', {
     // RUN --mount from a stage.
     'FROM golang:1.22 AS deps\nRUN go mod download\nFROM golang:1.22\nRUN --mount=type=cache,from=deps,source=/go/pkg,target=/go/pkg go build\n',
     'FROM alpine:3.20\nRUN --mount=type=bind,target=/src make\n',
+    // Not a name at all: dockerfile-syntax reports it.
+    'FROM alpine:3.20\nCOPY --from=-x /a /a\n',
   ],
   invalid: [
     {

@@ -14,7 +14,8 @@ export default defineRule<DockerfileContext>({
   check(ctx) {
     const names = ctx.stages.map((s) => s.name).filter((n): n is string => Boolean(n));
     for (const ref of stageRefs(ctx)) {
-      if (!ref.complete || ref.value === '') continue;
+      // A value that is no name at all (`--from=-x`) is a syntax error dockerfile-syntax reports.
+      if (!ref.complete || !/^[a-z0-9]/i.test(ref.value)) continue;
       const what = ref.kind === 'copy' ? 'COPY --from' : 'RUN --mount from';
       const shown = ref.raw === ref.value ? `'${ref.value}'` : `'${ref.raw}' (= '${ref.value}')`;
       if (/^\d+$/.test(ref.value)) {
