@@ -328,12 +328,21 @@ function readVars(ctx: DockerfileContext): DeclaredVar[] {
   return out;
 }
 
+const assignsCache = new WeakMap<RunInfo, ShellAssign[]>();
+
 /** Variables a RUN sets for its commands: `export X=1`, `X=1 cmd`, `env X=1 cmd`, `sudo X=1 cmd`. */
 export function runAssigns(run: RunInfo): ShellAssign[] {
-  const seen = new Set<string>();
+  let out = assignsCache.get(run);
+  if (!out) assignsCache.set(run, (out = readAssigns(run)));
+  return out;
+}
+
+function readAssigns(run: RunInfo): ShellAssign[] {
+  const seen = new Set<number>();
   const out: ShellAssign[] = [];
   const add = (a: ShellAssign) => {
-    const key = `${a.range.start.line}:${a.range.start.character}`;
+    // Bare assignments appear both as the script's and as their command's; keep one by position.
+    const key = a.range.start.line * 1e6 + a.range.start.character;
     if (!a.name || seen.has(key)) return;
     seen.add(key);
     out.push(a);

@@ -31,6 +31,8 @@ export default defineRule<DockerfileContext>({
       for (const inst of stage.instructions) {
         const k = inst.getKeyword();
         if (k !== 'COPY' && k !== 'ADD') continue;
+        // Reading flags re-tokenises the instruction; most COPYs have no --chmod at all.
+        if (!/--chmod/i.test(ctx.textOf(inst.getRange()))) continue;
         const flags = (inst as unknown as { getFlags(): Array<{ getName(): string; getValue(): string | null; getValueRange(): Range | null }> }).getFlags();
         const f = flags.find((x) => x.getName().toLowerCase() === 'chmod');
         const value = f?.getValue();

@@ -106,6 +106,7 @@ export default defineRule<DockerfileContext>({
           report(ctx, a.range, `${a.name} in a RUN is ${shape ?? 'a secret'} written into the Dockerfile and the image history (\`docker history\`).`);
         }
       }
+      if (!MAYBE_SECRET.test(ctx.textOf(run.instruction.getRange()))) continue;
       for (const c of run.shell.commands) {
         for (const w of c.args) {
           if (!w.literal || /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) continue;
