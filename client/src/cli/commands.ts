@@ -6,6 +6,8 @@ import { labCommand } from './lab';
 import { devicesCommand } from './devices';
 import { deviceCommand } from './device';
 import { sizeCommand } from './size';
+import { buildCommand } from './build';
+import { deployCommand } from './deploy';
 
 /** The command table. */
 export const commands: CliCommand[] = [
@@ -14,4 +16,6 @@ export const commands: CliCommand[] = [
   devicesCommand,
   deviceCommand,
   sizeCommand,
+  buildCommand,
+  deployCommand,
 ];
