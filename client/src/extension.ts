@@ -1,15 +1,17 @@
-// Activation only: start the language client. Commands and views join from their own files.
-import type { ExtensionContext } from 'vscode';
-import { startLanguageClient, stopLanguageClient } from './language-client';
+// Activation only: wire the parts together. The language server starts when the first Dockerfile
+// or Compose file is open, not at activation, so a workspace that merely contains one pays for a
+// child process only when someone looks at it. Commands come from commands/table.ts.
+import * as vscode from 'vscode';
+import { registerCommands } from './commands/table';
+import { startLanguageClientWhenNeeded, stopLanguageClient } from './language-client';
+import { registerPierTasks } from './tasks/pier-tasks';
+import { registerDeployLens } from './views/code-lens';
 import { registerDevices } from './views/devices-register';
-import { registerSizeBreakdown } from './commands/show-image-size-breakdown';
 
-export function activate(context: ExtensionContext): void {
-  // Not awaited: the server comes up in the background, so activation (and the editor) does not
-  // wait for a child process; diagnostics appear as soon as it answers.
-  void startLanguageClient(context);
-  registerDevices(context);
-  registerSizeBreakdown(context);
+export function activate(context: vscode.ExtensionContext): void {
+  startLanguageClientWhenNeeded(context);
+  const { devices, tree } = registerDevices(context);
+  context.subscriptions.push(...registerCommands({ context, devices, tree }), ...registerDeployLens(devices), registerPierTasks(devices));
 }
 
 export function deactivate(): Promise<void> {

@@ -4,7 +4,7 @@
 // .hadolint.yaml and .dockerignore, so nothing else needs passing here.
 
 import * as path from 'node:path';
-import { window, type ExtensionContext } from 'vscode';
+import { languages, window, workspace, type ExtensionContext, type TextDocument } from 'vscode';
 import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -48,6 +48,29 @@ export function startLanguageClient(context: ExtensionContext): Promise<Language
     },
   );
   return starting;
+}
+
+/** Whether a document is one the server analyses (the selector above, asked of VS Code). */
+function served(doc: TextDocument): boolean {
+  return languages.match(documentSelector as Parameters<typeof languages.match>[0], doc) > 0;
+}
+
+/**
+ * Start the client as soon as a Dockerfile or Compose file is open: now if one already is, else
+ * on the first one opened. Activation itself (a workspace that only contains such a file, a Pier
+ * view, a command) then costs no child process.
+ */
+export function startLanguageClientWhenNeeded(context: ExtensionContext): void {
+  if (workspace.textDocuments.some(served)) {
+    void startLanguageClient(context);
+    return;
+  }
+  const sub = workspace.onDidOpenTextDocument((doc) => {
+    if (!served(doc)) return;
+    sub.dispose();
+    void startLanguageClient(context);
+  });
+  context.subscriptions.push(sub);
 }
 
 /** Stop the client if it runs. */

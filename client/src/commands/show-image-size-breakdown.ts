@@ -44,8 +44,3 @@ export async function showImageSizeBreakdown(context: vscode.ExtensionContext, i
     void vscode.window.showErrorMessage(`Pier: cannot break down ${ref}: ${(e as Error)?.message ?? String(e)}`);
   }
 }
-
-/** Register the command (one line in extension.ts calls this). */
-export function registerSizeBreakdown(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('pier.showImageSizeBreakdown', (image?: string) => showImageSizeBreakdown(context, typeof image === 'string' ? image : undefined)));
-}

@@ -1,16 +1,11 @@
-// Everything devices add to VS Code, registered from one table: the Edge Devices tree, the status
-// bar item and the device commands. extension.ts calls registerDevices once.
+// Everything devices add to VS Code: the Edge Devices tree and the status bar item. The device
+// commands are registered from the command table (commands/table.ts), which gets the service
+// and the tree from here. extension.ts calls registerDevices once.
 
 import * as vscode from 'vscode';
-import { addDevice } from '../commands/device-add';
-import { runDeviceDoctor } from '../commands/device-doctor';
-import { refreshDevices } from '../commands/device-refresh';
-import { setDeployTarget } from '../commands/device-target';
-import { openDeviceTerminal } from '../commands/device-terminal';
-import { testDeviceConnection } from '../commands/device-test';
 import { DeviceService } from './devices-service';
 import { createDeviceStatus } from './devices-status';
-import { DevicesTree, type DeviceNode } from './devices-tree';
+import { DevicesTree } from './devices-tree';
 
 let current: DeviceService | undefined;
 
@@ -19,29 +14,14 @@ export function deviceService(): DeviceService | undefined {
   return current;
 }
 
-/** Register the devices view, status bar item and commands. */
-export function registerDevices(context: vscode.ExtensionContext): DeviceService {
+/** Register the devices view and status bar item; returns the service and tree for the commands. */
+export function registerDevices(context: vscode.ExtensionContext): { devices: DeviceService; tree: DevicesTree } {
   const service = new DeviceService(context);
   current = service;
   const tree = new DevicesTree(service);
-  const commands: Record<string, (node?: DeviceNode) => unknown> = {
-    'pier.addDevice': () => addDevice(service),
-    'pier.testDeviceConnection': (n) => testDeviceConnection(service, n),
-    'pier.setDeployTarget': (n) => setDeployTarget(service, n),
-    'pier.pickDeployTarget': () => setDeployTarget(service),
-    'pier.runDeviceDoctor': (n) => runDeviceDoctor(service, n),
-    'pier.openDeviceTerminal': (n) => openDeviceTerminal(service, n),
-    'pier.refreshDevices': () => refreshDevices(service, tree),
-  };
-  context.subscriptions.push(
-    service,
-    tree,
-    vscode.window.registerTreeDataProvider('pier.devices', tree),
-    createDeviceStatus(service),
-    ...Object.entries(commands).map(([id, fn]) => vscode.commands.registerCommand(id, fn)),
-  );
+  context.subscriptions.push(service, tree, vscode.window.registerTreeDataProvider('pier.devices', tree), createDeviceStatus(service));
   void service.reload().then(() => {
     if (service.problems.length) void vscode.window.showWarningMessage(`Pier devices: ${service.problems.join('; ')}`);
   });
-  return service;
+  return { devices: service, tree };
 }
