@@ -58,7 +58,7 @@ export function parseBuildxLs(text: string): { name: string; driver: string }[] 
   const out: { name: string; driver: string }[] = [];
   for (const line of text.split('\n').slice(1)) {
     if (!line.trim() || /^\s|^\\_/.test(line)) continue;
-    const [name, driver] = line.trim().split(/\s+/);
+    const [name, driver] = line.trim().replace(/^(\S+)\s+\*(?=\s)/, '$1*').split(/\s+/);
     if (name && driver && /^(docker|docker-container|kubernetes|remote)$/.test(driver)) out.push({ name: name.replace(/\*$/, ''), driver });
   }
   return out;

@@ -123,7 +123,6 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     });
 
   if (plan.method === 'none') {
-    say(`nothing changed: ${tag} is already on ${o.device.name} (same image ID); nothing was sent`);
     remember('none');
     progress.report('done', 'nothing changed');
     return result('none', `Nothing changed: ${tag} is already on ${o.device.name}; nothing was sent.`);
@@ -131,7 +130,6 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   if (plan.method === 'tag') {
     await runOk(conn, tagArgv(rt, img.id, tag), o.signal);
     remember('tag');
-    say(`${o.device.name} already had this image; tagged it ${tag} (nothing was sent)`);
     return result('tag', `${o.device.name} already had this image; tagged it ${tag}, nothing was sent.`);
   }
   checkSpace(plan, device, o.device.name);
