@@ -1,7 +1,7 @@
 // The SSH layer's speed against a real OpenSSH sshd on loopback, and against a lab device when
 // the lab can run (root on Linux). Baseline in the same run: OpenSSH's own `ssh` client, one
 // process per command, as the tools users have today do.
-// Run: node --import tsx bench/ssh-connect.ts [--runs N] [--commands N] [--no-lab]
+// Run: node --import tsx bench/ssh-connect.ts [--runs N] [--commands N] [--no-lab] [--only loopback|lab]
 //
 // 1. Cold connect + probe: a new connection (TCP, key exchange, host key check, login) and one
 //    probe; target < 1.5 s.
@@ -26,7 +26,7 @@ import { startSshd } from '../test/edge/helpers/sshd';
 import { ensureLab } from '../test/lab/harness';
 import { median, ms, percentile } from './stats';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '8' }, commands: { type: 'string', default: '100' }, 'no-lab': { type: 'boolean' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '8' }, commands: { type: 'string', default: '100' }, 'no-lab': { type: 'boolean' }, only: { type: 'string' } } });
 const RUNS = Number(values.runs);
 const COMMANDS = Number(values.commands);
 
@@ -128,8 +128,8 @@ async function lab(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`SSH layer: ssh2 over one pooled connection vs OpenSSH ssh per command; node ${process.version}; ${RUNS} cold runs, ${COMMANDS} commands`);
-  await loopback();
-  await lab();
+  if (values.only !== 'lab') await loopback();
+  if (values.only !== 'loopback') await lab();
 }
 
 main().catch((e) => {
