@@ -1,0 +1,73 @@
+// Where the run step keeps its state on a device, under the login user's home: the deploy lock,
+// and per app the versions it ran (in order), each version's container options (so a rollback
+// recreates the old container exactly), Compose releases, switch logs and failed versions' logs.
+
+/** Pier's state folder on the device, relative to the login user's home. */
+export const DEFAULT_STATE_DIR = '.pier';
+
+/** Paths of one app's state, relative to the home folder. */
+export function appPaths(app: string, dir = DEFAULT_STATE_DIR) {
+  const a = `${dir}/apps/${app}`;
+  return {
+    dir: a,
+    history: `${a}/history`,
+    spec: (version: string) => `${a}/versions/${version}.json`,
+    release: (version: string) => `${a}/releases/${version}`,
+    switchLog: (tx: string) => `${a}/tx/${tx}.log`,
+    failedLog: (tx: string) => `${a}/failed/${tx}.log`,
+  };
+}
+
+/** What is kept per version: enough to run it again without the workspace. */
+export interface VersionSpec {
+  kind: 'container' | 'compose';
+  app: string;
+  version: string;
+  /** Image reference (`app:version`) for containers. */
+  image?: string;
+  /** `create` arguments after `--name` (see container-args.ts). */
+  createArgs?: string[];
+  /** Compose release folder and flavour. */
+  release?: string;
+  /** Health probe in the switch script's terms: kind, a, b, c, and the command argv. */
+  probe: { kind: string; a: string; b: string; c: string; argv: string[] };
+  timeoutSec: number;
+  /** Seconds a service without a healthcheck must keep running (Compose). */
+  runningSec?: number;
+  mode?: 'parallel' | 'stop-first';
+  deployedAt: string;
+}
+
+/** One line of an app's history: a version that became the running one, oldest first. */
+export interface HistoryEntry {
+  epoch: number;
+  version: string;
+}
+
+/** Parse an app's history file. */
+export function parseHistory(text: string): HistoryEntry[] {
+  const out: HistoryEntry[] = [];
+  for (const line of text.split('\n')) {
+    const m = /^(\d+) ([A-Za-z0-9_.-]+)$/.exec(line.trim());
+    if (m) out.push({ epoch: Number(m[1]), version: m[2] });
+  }
+  return out;
+}
+
+/** The version to roll back to: the newest one before `current` that is not `current` and still exists. */
+export function previousVersion(history: HistoryEntry[], current: string | undefined, exists: (v: string) => boolean): string | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const v = history[i].version;
+    if (v !== current && exists(v)) return v;
+  }
+  return undefined;
+}
+
+/** Versions to prune: all but the newest `keep` distinct ones in history order, never one in `inUse`. */
+export function versionsToPrune(all: string[], history: HistoryEntry[], keep: number, inUse: ReadonlySet<string>): string[] {
+  const order: string[] = [];
+  for (let i = history.length - 1; i >= 0; i--) if (!order.includes(history[i].version)) order.push(history[i].version);
+  // Versions on the device that never ran (shipped, never switched to) count as oldest.
+  const kept = new Set(order.slice(0, keep));
+  return all.filter((v) => !kept.has(v) && !inUse.has(v));
+}
