@@ -65,6 +65,15 @@ describe('probe parsing', () => {
     assert.equal(runtimeProblem('pi', p)?.kind, 'permission-denied');
   });
 
+  it('reads the Engine API answer when the script could ask the socket directly', () => {
+    const api = JSON.stringify({ ServerVersion: '26.1.4', DockerRootDir: '/mnt/ssd/docker', Driver: 'overlay2', LoggingDriver: 'json-file' });
+    const p = parseProbeOutput(['@uname=6.6.31 aarch64', '@rt.docker.path=/usr/bin/docker', `@rt.docker.api=${api}`, '@rt.docker.info=api', '@rt.docker.access=direct', '@rt.docker.df=/mnt/ssd/docker /dev/sda1 100 40 60 40% /mnt/ssd'].join('\n'));
+    assert.equal(p.runtime?.version, '26.1.4');
+    assert.equal(p.runtime?.dataRoot, '/mnt/ssd/docker');
+    assert.equal(p.runtime?.storageDriver, 'overlay2');
+    assert.equal(p.runtime?.disk?.freeBytes, 60 * 1024);
+  });
+
   it('prefers the configured runtime, else the first reachable one', () => {
     const text = ['@uname=6.1 aarch64', '@rt.docker.path=/usr/bin/docker', '@rt.docker.access=not-running', '@rt.podman.path=/usr/bin/podman', '@rt.podman.info=4.3.1|/var/lib/containers/storage|overlay', '@rt.podman.access=direct', '@compose.podman=podman-compose version: 1.0.6', "['podman', '--version', '']", '@rt.k3s.path=/usr/local/bin/k3s', '@rt.k3s.info=Version:  0.1.0', 'RuntimeName:  containerd', 'RuntimeVersion:  v1.7.7-k3s1', '@rt.k3s.access=direct'].join('\n');
     assert.equal(parseProbeOutput(text).runtime?.name, 'podman');

@@ -34,12 +34,25 @@ access() {
 rootof() { r="$\{1#*|}"; r="$\{r%%|*}"; [ "$r" = "$1" ] && r=; [ -n "$r" ] || r="$2"; printf '%s' "$r"; }
 if command -v docker >/dev/null; then
   kv rt.docker.path "$(command -v docker)"
-  out=$(lim docker info --format '{{.ServerVersion}}|{{.DockerRootDir}}|{{.Driver}}' 2>&1); rc=$?
+  rc=1
+  # The Engine API over its socket answers in a few ms; the docker CLI takes far longer to start
+  # on a small device. The CLI stays the fallback (another DOCKER_HOST, no curl, no access).
+  if [ -z "$DOCKER_HOST" ] && [ -w /var/run/docker.sock ] && command -v curl >/dev/null; then
+    api=$(lim curl -sf --max-time 10 --unix-socket /var/run/docker.sock http://localhost/info) && rc=0
+    if [ "$rc" = 0 ]; then
+      kv rt.docker.api "$api"
+      out='api'
+    fi
+  fi
+  [ "$rc" = 0 ] || { out=$(lim docker info --format '{{.ServerVersion}}|{{.DockerRootDir}}|{{.Driver}}' 2>&1); rc=$?; }
   kv rt.docker.info "$out"
   # The client's own version matters only when the engine did not answer (each docker call costs).
   [ "$rc" = 0 ] || kv rt.docker.client "$(docker --version)"
   access docker "$rc" "$out" docker info --format '{{.ServerVersion}}'
-  [ "$rc" = 0 ] && root=$(rootof "$out" /var/lib/docker) || root=/var/lib/docker
+  if [ "$out" = api ]; then
+    root=$(printf '%s' "$api" | sed -n 's/.*"DockerRootDir":"\([^"]*\)".*/\1/p')
+    [ -n "$root" ] || root=/var/lib/docker
+  elif [ "$rc" = 0 ]; then root=$(rootof "$out" /var/lib/docker); else root=/var/lib/docker; fi
   dfree "$root" rt.docker.df
   for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
     if [ -x "$d/docker-compose" ]; then kv compose.plugin "$(lim docker compose version --short)"; break; fi

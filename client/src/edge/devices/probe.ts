@@ -56,6 +56,18 @@ export function probeValues(text: string): Map<string, string> {
   return kv;
 }
 
+/** The Engine API's /info answer, when the script could ask it. */
+function engineInfo(json: string | undefined): { ServerVersion?: string; DockerRootDir?: string; Driver?: string } | undefined {
+  if (!json) return undefined;
+  try {
+    const v = JSON.parse(json) as Record<string, unknown>;
+    const s = (k: string) => (typeof v[k] === 'string' && v[k] ? (v[k] as string) : undefined);
+    return { ServerVersion: s('ServerVersion'), DockerRootDir: s('DockerRootDir'), Driver: s('Driver') };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parse the probe script's output. */
 export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeResult {
   const kv = probeValues(text);
@@ -73,7 +85,9 @@ export function parseProbeOutput(text: string, preferred?: RuntimeName): ProbeRe
     let version: string | undefined;
     let dataRoot: string | undefined;
     let storageDriver: string | undefined;
-    if (access === 'direct') {
+    const api = name === 'docker' ? engineInfo(kv.get('rt.docker.api')) : undefined;
+    if (api) [version, dataRoot, storageDriver] = [api.ServerVersion, api.DockerRootDir, api.Driver];
+    else if (access === 'direct') {
       if (name === 'k3s') version = /RuntimeVersion:\s*v?(\S+)/.exec(kv.get(`rt.${name}.info`) ?? '')?.[1];
       else [version, dataRoot, storageDriver] = info.split('|').map((x) => x.trim() || undefined);
     }
