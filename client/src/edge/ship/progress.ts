@@ -66,6 +66,14 @@ export class ProgressTracker {
     if (t - this.lastReport >= this.intervalMs) this.report('transfer');
   }
 
+  /** Mark every layer as delivered (the runtime has the image), without a report. */
+  complete(): void {
+    for (const l of this.layers) {
+      this.sent += l.size - l.sent;
+      l.sent = l.size;
+    }
+  }
+
   /** Bytes per second over the sliding window. */
   rate(): number {
     if (this.samples.length < 2) return 0;

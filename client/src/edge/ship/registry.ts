@@ -58,6 +58,45 @@ export interface RegistryHooks {
 
 const API_HEADER = { 'Docker-Distribution-API-Version': 'registry/2.0' };
 
+/** Bytes of a stream the far end has taken, and bytes handed to it. */
+interface Meter {
+  written(): number;
+  delivered(): number;
+}
+
+/**
+ * Count what the far end of a stream has really taken. Bytes handed to an SSH channel sit in the
+ * channel's window and the kernel's socket buffer (megabytes on a slow link) before the device
+ * reads them; the device's sshd returns window as it passes data on, so window growth is what was
+ * delivered. A plain socket counts what the kernel took.
+ */
+function meterOf(stream: Duplex): Meter {
+  let written = 0;
+  const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+  (stream as unknown as { write: (...a: unknown[]) => boolean }).write = (chunk: unknown, ...rest: unknown[]) => {
+    written += typeof chunk === 'string' ? Buffer.byteLength(chunk) : (chunk as Buffer).length;
+    return write(chunk, ...rest);
+  };
+  const outgoing = (stream as unknown as { outgoing?: { window?: number } }).outgoing;
+  const w0 = outgoing?.window;
+  const packetised = () => Math.max(0, written - stream.writableLength);
+  return {
+    written: () => written,
+    delivered: () => (outgoing && typeof w0 === 'number' && typeof outgoing.window === 'number' ? Math.max(0, Math.min(packetised(), outgoing.window - w0 + packetised())) : packetised()),
+  };
+}
+
+/** Headers sent before a blob body, roughly; only progress uses it. */
+const HEADER_BYTES = 320;
+
+/**
+ * Bytes handed to the link but not yet taken by the device, at most: half a second at the rate
+ * seen, and never less than 256 KiB. Without a bound, every tunnel channel's 2 MiB window sits in
+ * the socket buffer of a slow link: seconds of queue that delay keepalives (so the link looks
+ * dead), make progress lie, and keep a cancel from taking effect.
+ */
+const MIN_AHEAD = 256 * 1024;
+
 function sendError(res: ServerResponse, status: number, code: string, message: string, head = false): void {
   const body = Buffer.from(JSON.stringify({ errors: [{ code, message }] }));
   res.writeHead(status, { ...API_HEADER, 'Content-Type': 'application/json', 'Content-Length': body.length });
@@ -90,10 +129,23 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
   const blobs = new Map(content.blobs.map((b) => [b.digest, b]));
   const sent = new Map<string, number>();
   const streams = new Set<Duplex>();
+  const meters = new WeakMap<object, Meter>();
+  const active = new Set<{ handed(): number; delivered(): number }>();
+  const rate = { t: performance.now(), delivered: 0, perSecond: 0, total: 0 };
+  const ahead = () => {
+    let n = 0;
+    for (const a of active) n += Math.max(0, a.handed() - a.delivered());
+    return n;
+  };
+  const limit = () => Math.max(MIN_AHEAD, rate.perSecond / 2);
+  /** The body being delivered on each stream, so a next request (or the end) completes it. */
+  const inFlight = new WeakMap<object, () => void>();
   let open = true;
   const base = `/v2/${content.repository}/`;
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    // A new request on a connection means the client read the previous response to its end.
+    inFlight.get(req.socket)?.();
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0];
     const head = method === 'HEAD';
@@ -161,11 +213,46 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
       res.end();
       return done(status, blob.digest, label);
     }
-    let pos = start;
+    let handed = 0;
+    let reported = 0;
+    const meter = meters.get(req.socket);
+    const base = (meter?.written() ?? 0) + HEADER_BYTES;
+    const report = (upTo: number) => {
+      const n = Math.min(length, upTo) - reported;
+      if (n <= 0) return;
+      hooks.onBytes?.(blob.digest, n, start + reported);
+      reported += n;
+    };
+    const deliveredNow = () => (meter ? Math.max(0, Math.min(handed, meter.delivered() - base)) : handed);
+    const poll = () => {
+      const before = reported;
+      report(deliveredNow());
+      // The rate of delivery, for the bound on what may wait in buffers.
+      rate.total += reported - before;
+      const now = performance.now();
+      if (now - rate.t >= 1000) {
+        rate.perSecond = ((rate.total - rate.delivered) * 1000) / (now - rate.t);
+        rate.t = now;
+        rate.delivered = rate.total;
+      }
+    };
+    const entry = { handed: () => handed, delivered: deliveredNow };
+    active.add(entry);
+    const timer = setInterval(poll, 100);
+    timer.unref();
+    const finish = (complete: boolean) => {
+      clearInterval(timer);
+      active.delete(entry);
+      if (inFlight.get(req.socket) === complete_) inFlight.delete(req.socket);
+      if (complete) report(length);
+      else poll();
+    };
+    const complete_ = () => finish(true);
+    inFlight.set(req.socket, complete_);
+    req.socket.once('close', () => finish(false));
     const count = (n: number) => {
       sent.set(blob.digest, (sent.get(blob.digest) ?? 0) + n);
-      hooks.onBytes?.(blob.digest, n, pos);
-      pos += n;
+      handed += n;
     };
     if (blob.bytes) {
       const part = blob.bytes.subarray(start, end + 1);
@@ -173,11 +260,18 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
       res.end(part);
       return done(status, blob.digest, label);
     }
-    const file = createReadStream(blob.path!, { start, end, highWaterMark: 256 * 1024 });
-    file.on('data', (d) => count((d as Buffer).length));
-    file.on('error', () => res.destroy());
+    const file = createReadStream(blob.path!, { start, end, highWaterMark: 64 * 1024 });
     res.on('close', () => file.destroy());
-    file.pipe(res);
+    const pump = async () => {
+      for await (const chunk of file) {
+        while (ahead() > limit() && !res.destroyed) await new Promise((r) => setTimeout(r, 25));
+        if (res.destroyed) return;
+        count((chunk as Buffer).length);
+        if (!res.write(chunk)) await new Promise((r) => (res.once('drain', r), res.once('close', r)));
+      }
+      res.end();
+    };
+    pump().catch(() => res.destroy());
     res.on('finish', () => done(status, blob.digest, label));
   };
 
@@ -198,6 +292,7 @@ export function createTunnelRegistry(content: RegistryContent, hooks: RegistryHo
         return;
       }
       streams.add(stream);
+      meters.set(stream, meterOf(stream));
       stream.once('close', () => streams.delete(stream));
       stream.on('error', () => undefined);
       server.emit('connection', stream);

@@ -53,7 +53,7 @@ export interface ShipResult {
   /** `<app>:<version>` on the device. */
   tag: string;
   imageId: string;
-  /** Layer blob bytes sent (from the registry or the load stream). */
+  /** Layer blob bytes handed to the link (by the registry, resends included; or the load stream). */
   bytesSent: number;
   layersSent: number;
   layersPresent: number;
@@ -101,13 +101,14 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   const plan = planShip(img, device, { appRef: tag, runtime: rt, pulledDigests: new Set(record.pulled), forwarding: !o.forceLoad });
   const progress = new ProgressTracker(plan.missing, o.onProgress);
   const requests: RegistryEvent[] = [];
+  let served: number | undefined;
   const result = (method: ShipMethod, summary: string, fallback?: string): ShipResult => ({
     method,
     app,
     version,
     tag,
     imageId: img.id,
-    bytesSent: progress.sentBytes,
+    bytesSent: served ?? progress.sentBytes,
     layersSent: method === 'pull' || method === 'load' ? plan.missing.length : 0,
     layersPresent: plan.present.length,
     plan,
@@ -142,7 +143,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   try {
     if (method === 'pull') {
       try {
-        tunnelRef = await pullThroughTunnel(conn, { img, cache, runtime: rt, repository: `pier/${app}`, tag: version, progress, signal: o.signal, maxAttempts: o.maxAttempts, log: say, requests });
+        tunnelRef = await pullThroughTunnel(conn, { img, cache, runtime: rt, repository: `pier/${app}`, tag: version, progress, signal: o.signal, maxAttempts: o.maxAttempts, log: say, requests, onServed: (n) => (served = n) });
       } catch (e) {
         if (!(e instanceof ForwardingRefused) || rt.name === 'k3s') throw e;
         method = 'load';
@@ -159,6 +160,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     throw e;
   }
   remember(method);
+  progress.complete();
   progress.report('done');
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   return result(method, `Shipped ${tag} to ${o.device.name}: ${plan.missing.length} of ${img.layers.length} layers, ${formatBytes(progress.sentBytes)} sent by ${method === 'pull' ? 'tunnel pull' : 'load'} in ${secs} s.`, fallback);

@@ -38,6 +38,8 @@ export interface PullOptions {
   log?(line: string): void;
   /** Every request the registry answered (for tests and the record). */
   requests?: RegistryEvent[];
+  /** Told the blob bytes handed to the tunnel, at the end (resends included). */
+  onServed?(bytes: number): void;
 }
 
 /** Errors that mean the link went away, so another attempt may succeed. */
@@ -70,6 +72,9 @@ export async function pullThroughTunnel(conn: SshConnection, o: PullOptions): Pr
   );
   const max = o.maxAttempts ?? 4;
   let fwd: RemoteForward | undefined;
+  // A cancel stops the bytes at once: the registry refuses and drops its connections.
+  const stop = () => reg.close();
+  o.signal?.addEventListener('abort', stop, { once: true });
   try {
     for (let attempt = 1; ; attempt++) {
       let pid: string | undefined;
@@ -102,7 +107,9 @@ export async function pullThroughTunnel(conn: SshConnection, o: PullOptions): Pr
       }
     }
   } finally {
+    o.signal?.removeEventListener('abort', stop);
     reg.close();
+    o.onServed?.([...reg.sent].filter(([d]) => d !== img.config.digest).reduce((a, [, n]) => a + n, 0));
     await closeForward(fwd);
   }
 }
