@@ -68,6 +68,11 @@ export async function runHost(o) {
       'security.workspace.trust.startupPrompt': 'never',
       'security.workspace.trust.emptyWindow': false,
       'window.dialogStyle': 'custom',
+      // Screens for the README show the editor, not an empty chat side bar.
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+      'chat.disableAIFeatures': true,
+      // The DOM renderer, so the harness can read what a terminal shows.
+      'terminal.integrated.gpuAcceleration': 'off',
       ...o.settings,
     }),
   );
@@ -161,12 +166,13 @@ export async function runHost(o) {
 async function answer(r, page, o, replies, log) {
   let out = {};
   if (r.op === 'screenshot') {
-    if (r.waitFor) await page.waitForSelector(r.waitFor, { state: 'visible', timeout: 20_000 });
+    // `waitFor` is what the picture is of; it is taken either way, and the reply says whether it showed.
+    const found = r.waitFor ? await page.waitForSelector(r.waitFor, { state: 'visible', timeout: r.timeoutMs ?? 20_000 }).then(() => true, () => false) : true;
     // Let the workbench paint what the test just did before taking the picture.
     await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
     await page.screenshot({ path: r.path, type: 'png' });
     log(`screenshot ${r.path}`);
-    out = { path: r.path };
+    out = { path: r.path, found };
   } else if (r.op === 'rows') {
     // Rows of a list in the page; with `match`, wait until one row contains every given string.
     const read = () => page.$$eval(r.selector, (els) => els.map((e) => `${e.getAttribute('aria-label') ?? ''} ${e.textContent ?? ''}`.trim()));

@@ -17,7 +17,7 @@ if (!folder || !extensionPath || !testsPath) {
 try {
   const { code, logs } = await runHost({ folder, extensionPath, testsPath, repliesDir: process.env.PIER_HARNESS_DIR, timeoutMs: Number(process.env.PIER_HOST_TIMEOUT_MS) || 300_000 });
   // The extension host's own lines (mocha's report among them) for the test log.
-  for (const l of logs) if (/^page: /.test(l) && !/PIER_HARNESS /.test(l)) process.stdout.write(`${l.slice(6).replace(/%c/g, '').replace(/\s*color:[^]*$/, '')}\n`);
+  for (const l of logs) if (/^page: /.test(l) && !/PIER_HARNESS /.test(l)) process.stdout.write(`${l.slice(6).replace(/%c\s*(\w+)\s+color:\s*#[0-9a-f]+\s*/i, '$1 ')}\n`);
   process.exit(code);
 } catch (e) {
   process.stderr.write(`${e.stack ?? e}\n${(e.logs ?? []).slice(-60).join('\n')}\n`);

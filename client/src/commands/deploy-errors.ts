@@ -42,6 +42,7 @@ export function deployFailure(e: unknown, phase: DeployPhase, device: string): {
     }
   }
   if (phase === 'build') return { message: `${where}: ${text}`, actions: [log], cancelled: false };
+  if ((e as Error)?.name === 'RunFailedError' && /rolled back|previous version/i.test(text)) return { message: `${where}: ${text}`, actions: [log], cancelled: false };
   if (phase === 'run') return { message: `${where}: ${text}`, actions: [{ title: 'Roll Back', command: 'pier.rollback', args: [{ device }] }, log], cancelled: false };
   if (phase === 'ship' || phase === 'probe') return { message: `${where}: ${text}`, actions: [log, doctor], cancelled: false };
   return { message: `${where}: ${text}`, actions: [log], cancelled: false };

@@ -10,7 +10,11 @@ import { defaultPierKnownHostsFile } from '../edge/ssh/target';
 import { pickDevice } from './device-pick';
 import { deployFailure, type DeployPhase } from './deploy-errors';
 import { runDeployPipeline, type DeployRequest, type StepReport } from './deploy-pipeline';
+import { BuildFailed } from '../edge/build/build';
+import { logsTask } from '../tasks/pier-tasks';
 import type { CommandEnv } from './table';
+
+let buildDiagnostics: vscode.DiagnosticCollection | undefined;
 
 let channel: vscode.LogOutputChannel | undefined;
 
@@ -108,9 +112,12 @@ export async function deploy(env: CommandEnv, raw?: unknown): Promise<boolean> {
     );
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     log.info(`done in ${secs} s: ${outcome.summary}`);
-    void vscode.window.showInformationMessage(`Pier: ${app} runs on ${device.name} (${secs} s). ${outcome.summary}`, 'Show Deploy Log').then((a) => a && showDeployLog());
+    buildDiagnostics?.clear();
+    void vscode.window.showInformationMessage(`Pier: ${outcome.run?.app ?? app} runs on ${device.name} (${secs} s). ${outcome.summary}`, 'Show Deploy Log').then((a) => a && showDeployLog());
+    if (outcome.logsTarget) await openLogs(env, outcome.logsTarget);
     return true;
   } catch (e) {
+    if (e instanceof BuildFailed) showBuildDiagnostics(e);
     const f = deployFailure(e, phase, device.name);
     if (f.cancelled) log.warn(f.message);
     else log.error(`${f.message}${(e as Error)?.stack ? `\n${(e as Error).stack}` : ''}`);
@@ -124,6 +131,29 @@ export async function deploy(env: CommandEnv, raw?: unknown): Promise<boolean> {
     });
     return false;
   }
+}
+
+/** The logs panel on the new container when the panel is there; else the logs task's terminal. */
+async function openLogs(env: CommandEnv, t: { device: string; ref: string; kind: 'container' | 'compose' }): Promise<void> {
+  if ((await vscode.commands.getCommands(true)).includes('pier.showLogs')) {
+    await vscode.commands.executeCommand('pier.showLogs', t);
+    return;
+  }
+  await vscode.tasks.executeTask(logsTask(env.devices, t.device, t.ref));
+}
+
+/** A failed build's errors on the Dockerfile lines they came from. */
+function showBuildDiagnostics(e: BuildFailed): void {
+  buildDiagnostics ??= vscode.languages.createDiagnosticCollection('pier-build');
+  buildDiagnostics.clear();
+  const byFile = new Map<string, vscode.Diagnostic[]>();
+  for (const d of e.diagnostics) {
+    const r = d.range;
+    const diag = new vscode.Diagnostic(new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character), d.message, d.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error);
+    diag.source = 'pier build';
+    byFile.set(d.file, [...(byFile.get(d.file) ?? []), diag]);
+  }
+  for (const [f, ds] of byFile) buildDiagnostics.set(vscode.Uri.file(f), ds);
 }
 
 /** The app's name: the folder the Dockerfile or Compose file lives in. */
