@@ -147,6 +147,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
       } catch (e) {
         if (!(e instanceof ForwardingRefused) || rt.name === 'k3s') throw e;
         method = 'load';
+        served = undefined;
         fallback = `${e.message}. Falling back to a load over an exec channel, which is slower: it cannot resume a layer cut off by a dropped link and restarts the archive instead.`;
         say(fallback);
       }
