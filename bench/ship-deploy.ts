@@ -1,0 +1,172 @@
+// Shipping to a lab device over a link limited to 20 Mbit/s, each figure next to the baseline
+// `docker save | gzip | ssh docker load` run in the same process on the same link. Bytes on the
+// wire are read from the device link's counters (the host side of its veth), both directions.
+//   1. first deploy of the ~100 MB arm64 http-service example (Debian base): baseline; Pier with a
+//      cold blob cache (export and compression included); Pier with blobs prepared by `pier build`
+//   2. redeploy after changing one source file (www/index.html): only the top layer changes
+//   3. redeploy with nothing changed
+// Run (as root): node --import tsx bench/ship-deploy.ts [--runs 1]
+
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildImage } from '../client/src/edge/build/build';
+import { probeDevice } from '../client/src/edge/devices/probe';
+import { deviceAccess, docker, labDown, labStatus, labUp, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
+import { BlobCache } from '../client/src/edge/ship/blob-cache';
+import { prepareImage } from '../client/src/edge/ship/prepare';
+import { shipImage, type ShipResult } from '../client/src/edge/ship/ship';
+import { labTarget } from '../client/src/edge/ship/targets';
+import { execRemote } from '../client/src/edge/ssh/exec';
+import { SshPool } from '../client/src/edge/ssh/pool';
+import { median } from './stats';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
+const RUNS = Number(values.runs);
+const NAME = 'shipbench';
+const work = mkdtempSync(join(tmpdir(), 'pier-bench-ship-'));
+const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function counters(veth: string): number {
+  const r = (f: string) => Number(readFileSync(`/sys/class/net/${veth}/statistics/${f}`, 'utf8'));
+  return r('tx_bytes') + r('rx_bytes');
+}
+
+function sh(script: string): Promise<void> {
+  return new Promise((res, rej) => {
+    const c = spawn('bash', ['-c', script], { stdio: ['ignore', 'ignore', 'inherit'] });
+    c.on('close', (code) => (code === 0 ? res() : rej(new Error(`exit ${code}: ${script.slice(0, 80)}`))));
+  });
+}
+
+async function resetDevice(d: LabDeviceAccess): Promise<void> {
+  const ids = (await docker(d.engineSocket, ['images', '-aq'])).stdout.split('\n').filter(Boolean);
+  if (ids.length) await docker(d.engineSocket, ['rmi', '-f', ...new Set(ids)], { allowFail: true });
+}
+
+/** The baseline: the whole image, gzip'd, through OpenSSH into docker load. */
+async function baseline(d: LabDeviceAccess, veth: string, ref: string): Promise<{ ms: number; bytes: number }> {
+  const quoted = sshArgs(d, ['docker', 'load']).map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const b0 = counters(veth);
+  const t0 = performance.now();
+  await sh(`set -o pipefail; docker save '${ref}' | gzip | ssh ${quoted} >/dev/null`);
+  return { ms: performance.now() - t0, bytes: counters(veth) - b0 };
+}
+
+async function ours(pool: SshPool, d: LabDeviceAccess, veth: string, ref: string, cache: BlobCache, app = 'web'): Promise<{ ms: number; bytes: number; r: ShipResult }> {
+  const b0 = counters(veth);
+  const t0 = performance.now();
+  const conn = pool.get(labTarget(d));
+  const probe = await probeDevice(conn);
+  const r = await shipImage({ conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, ref, app, cache });
+  return { ms: performance.now() - t0, bytes: counters(veth) - b0, r };
+}
+
+const newPool = (d: LabDeviceAccess) => new SshPool({ hostKeys: { knownHostsFiles: [], pierKnownHostsFile: d.knownHostsPath }, agentSocket: null });
+
+async function main() {
+  let st = labStatus(NAME);
+  if (!st.healthy) {
+    await labUp({ name: NAME, devices: 1, arch: 'arm64', rate: '20mbit', images: [{ kind: 'busybox', arch: 'arm64' }, { kind: 'debian', arch: 'arm64' }], onProgress: (m) => console.error(`[lab] ${m}`) });
+    st = labStatus(NAME);
+  }
+  const state = st.state!;
+  const d = deviceAccess(state, state.devices[0]);
+  const veth = state.devices[0].hostVeth;
+  const ctx = join(work, 'http-service');
+  cpSync(resolve(__dirname, '..', 'examples', 'http-service'), ctx, { recursive: true });
+  const build = async (tag: string) => (await buildImage({ context: ctx, platform: 'linux/arm64', tag, buildArgs: { LAB_ARCH: 'arm64' } })).imageId;
+  const v1 = await build('pier-bench/web:v1');
+  const size = Number((await docker('/var/run/docker.sock', ['image', 'inspect', '--format', '{{.Size}}', v1])).stdout.trim());
+  const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+  console.log(`image: examples/http-service for linux/arm64, ${mb(size)}; link ${state.devices[0].rate}; load ${load()}`);
+
+  // Per-command cost on this device (an exec opens a session and a login shell).
+  const probePool = newPool(d);
+  const c = probePool.get(labTarget(d));
+  await c.connect();
+  const e0 = performance.now();
+  await execRemote(c, ['true']);
+  const execMs = performance.now() - e0;
+  probePool.closeAll();
+  console.log(`one exec on the device (sshd session + login shell): ${sec(execMs)}`);
+
+  // 1. First deploy.
+  const first = { base: [] as { ms: number; bytes: number }[], cold: [] as { ms: number; bytes: number }[], warm: [] as { ms: number; bytes: number }[] };
+  let warmCache: BlobCache | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    await resetDevice(d);
+    first.base.push(await baseline(d, veth, v1));
+    await resetDevice(d);
+    const coldCache = new BlobCache(mkdtempSync(join(work, 'cold-')));
+    let pool = newPool(d);
+    first.cold.push(await ours(pool, d, veth, v1, coldCache));
+    pool.closeAll();
+    warmCache = coldCache;
+    await resetDevice(d);
+    pool = newPool(d);
+    first.warm.push(await ours(pool, d, veth, v1, warmCache));
+    pool.closeAll();
+  }
+  const m = (xs: { ms: number; bytes: number }[]) => ({ ms: median(xs.map((x) => x.ms)), bytes: median(xs.map((x) => x.bytes)) });
+  const fb = m(first.base);
+  const fc = m(first.cold);
+  const fw = m(first.warm);
+  console.log('\n1. first deploy (device empty)');
+  console.log(`   baseline docker save | gzip | ssh docker load   ${sec(fb.ms).padStart(9)}  ${mb(fb.bytes).padStart(10)} on the wire`);
+  console.log(`   Pier, cold cache (export + compress + ship)      ${sec(fc.ms).padStart(9)}  ${mb(fc.bytes).padStart(10)}   time x${(fc.ms / fb.ms).toFixed(2)}, bytes x${(fc.bytes / fb.bytes).toFixed(3)}`);
+  console.log(`   Pier, blobs prepared by pier build (ship only)   ${sec(fw.ms).padStart(9)}  ${mb(fw.bytes).padStart(10)}   time x${(fw.ms / fb.ms).toFixed(2)}, bytes x${(fw.bytes / fb.bytes).toFixed(3)}`);
+
+  // 2. Redeploy after changing one source file; the device holds v1 (shipped by Pier, above).
+  const pool = newPool(d);
+  const warmup = await ours(pool, d, veth, v1, warmCache!);
+  const red = { base: [] as { ms: number; bytes: number }[], ours: [] as { ms: number; bytes: number }[], prepMs: [] as number[], changed: 0 };
+  let vLast = v1;
+  for (let i = 0; i < RUNS; i++) {
+    writeFileSync(join(ctx, 'www', 'index.html'), `${readFileSync(join(ctx, 'www', 'index.html'), 'utf8')}<!-- change ${Date.now()} -->\n`);
+    const v = await build(`pier-bench/web:r${i}`);
+    const p0 = performance.now();
+    await prepareImage(v, { cache: warmCache });
+    red.prepMs.push(performance.now() - p0);
+    const o = await ours(pool, d, veth, v, warmCache!);
+    red.ours.push(o);
+    red.changed = o.r.plan.missing.reduce((n, l) => n + l.size, 0);
+    console.log(`   (run ${i + 1}: ${o.r.method}, ${o.r.plan.missing.length} layer(s) sent, ${o.r.bytesSent} blob bytes, ${o.bytes} wire bytes)`);
+    red.base.push(await baseline(d, veth, v));
+    vLast = v;
+  }
+  const rb = m(red.base);
+  const ro = m(red.ours);
+  console.log('\n2. redeploy after changing www/index.html (one layer changes)');
+  console.log(`   baseline                                          ${sec(rb.ms).padStart(9)}  ${mb(rb.bytes).padStart(10)}`);
+  console.log(`   Pier (warm connection, as in VS Code)             ${sec(ro.ms).padStart(9)}  ${(ro.bytes / 1e3).toFixed(1).padStart(7)} kB   ${(rb.ms / ro.ms).toFixed(1)}x less time; changed layer ${red.changed} B compressed; wire/changed = ${(ro.bytes / Math.max(1, red.changed)).toFixed(2)} (includes SSH, HTTP, probe and query traffic)`);
+  console.log(`   (pier build prepared the changed layer in ${sec(median(red.prepMs))}, not counted above)`);
+
+  // 3. Nothing changed.
+  const same = { warm: [] as { ms: number; bytes: number; sent: number }[], fresh: [] as { ms: number; bytes: number; sent: number }[] };
+  for (let i = 0; i < Math.max(3, RUNS); i++) {
+    const w = await ours(pool, d, veth, vLast, warmCache!);
+    same.warm.push({ ms: w.ms, bytes: w.bytes, sent: w.r.bytesSent });
+    const fp = newPool(d);
+    const f = await ours(fp, d, veth, vLast, warmCache!);
+    fp.closeAll();
+    same.fresh.push({ ms: f.ms, bytes: f.bytes, sent: f.r.bytesSent });
+  }
+  console.log('\n3. redeploy with nothing changed');
+  console.log(`   Pier, warm connection (as in VS Code)    ${sec(median(same.warm.map((x) => x.ms))).padStart(9)}  layer bytes ${Math.max(...same.warm.map((x) => x.sent))}, wire ${(median(same.warm.map((x) => x.bytes)) / 1e3).toFixed(1)} kB (probe + query)`);
+  console.log(`   Pier, new connection (a new pier process) ${sec(median(same.fresh.map((x) => x.ms))).padStart(8)}  layer bytes ${Math.max(...same.fresh.map((x) => x.sent))}, wire ${(median(same.fresh.map((x) => x.bytes)) / 1e3).toFixed(1)} kB; of which execs ~${sec(execMs)} each`);
+  console.log(`   (the warm-up ship of v1 before step 2: ${warmup.r.method})`);
+  pool.closeAll();
+  if (!values.keep) await labDown({ name: NAME });
+  rmSync(work, { recursive: true, force: true });
+}
+
+main().catch(async (e) => {
+  console.error(e);
+  if (!values.keep) await labDown({ name: NAME }).catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+  process.exitCode = 1;
+});
