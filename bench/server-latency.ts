@@ -34,6 +34,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { analyzeDockerfile } from '../server/src/analysis/dockerfile/analyze';
 import { isDockerfileName } from '../server/src/analysis/file-kinds';
+import { median, percentile, timeRuns } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const SERVER = join(ROOT, 'dist', 'server.js');
@@ -42,11 +43,7 @@ const SPAWNS = Number(args.spawns);
 const EDITS = Number(args.edits);
 const FIXED_DEBOUNCE_MS = 75;
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
-const median = (xs: number[]) => pct(xs, 50);
+const pct = percentile;
 const f = (v: number) => `${v.toFixed(v < 10 ? 2 : 1)} ms`;
 const row = (name: string, xs: number[]) => `  ${name.padEnd(46)} median ${f(median(xs)).padStart(9)}   p95 ${f(pct(xs, 95)).padStart(9)}   min ${f(Math.min(...xs)).padStart(9)}`;
 
@@ -181,16 +178,7 @@ connection.listen();
   return out;
 }
 
-function inProcess(fn: () => void, n: number): number[] {
-  for (let i = 0; i < 5; i++) fn();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = performance.now();
-    fn();
-    out.push(performance.now() - t0);
-  }
-  return out;
-}
+const inProcess = (fn: () => void, n: number) => timeRuns(fn, n, 5);
 
 async function main(): Promise<void> {
   if (!existsSync(SERVER)) throw new Error(`${SERVER} is missing: run npm run build first`);
