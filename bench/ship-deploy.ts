@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildImage } from '../client/src/edge/build/build';
-import { probeDevice } from '../client/src/edge/devices/probe';
+import { probeViaShell } from '../client/src/edge/ship/device-shell';
 import { deviceAccess, docker, labDown, labStatus, labUp, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
 import { BlobCache } from '../client/src/edge/ship/blob-cache';
 import { prepareImage } from '../client/src/edge/ship/prepare';
@@ -60,7 +60,7 @@ async function ours(pool: SshPool, d: LabDeviceAccess, veth: string, ref: string
   const b0 = counters(veth);
   const t0 = performance.now();
   const conn = pool.get(labTarget(d));
-  const probe = await probeDevice(conn);
+  const probe = await probeViaShell(conn);
   const r = await shipImage({ conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, ref, app, cache });
   return { ms: performance.now() - t0, bytes: counters(veth) - b0, r };
 }

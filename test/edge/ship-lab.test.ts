@@ -17,6 +17,7 @@ import { probeDevice } from '../../client/src/edge/devices/probe';
 import { docker, ensureBaseImages, BUILD_SOCKET, labCut, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { sshGreets } from '../../client/src/edge/lab/device';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
+import { probeViaShell } from '../../client/src/edge/ship/device-shell';
 import { ShipRefused } from '../../client/src/edge/ship/plan';
 import { shipImage, type ShipOptions } from '../../client/src/edge/ship/ship';
 import { SshPool } from '../../client/src/edge/ssh/pool';
@@ -73,6 +74,15 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
   after(async () => {
     pool?.closeAll();
     if (d) await labRate(d.name, 'off', NAME).catch(() => undefined);
+  });
+
+  test('the probe run in the device shell learns what the exec probe learns', async () => {
+    const viaShell = await probeViaShell(base.conn);
+    const direct = await probeDevice(base.conn);
+    const pick = (p: typeof direct) => ({ machine: p.machine, platform: p.platform, os: p.os, user: p.user, runtime: { ...p.runtime, disk: undefined } });
+    assert.deepEqual(pick(viaShell), pick(direct));
+    assert.equal(viaShell.runtime?.name, 'docker');
+    assert.equal(viaShell.platform, 'linux/arm64');
   });
 
   test('first ship: every layer goes through the tunnel registry; the device has APP:VERSION and no tunnel name', async () => {

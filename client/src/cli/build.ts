@@ -10,7 +10,8 @@ import { cliPool, deviceListOptions, loadCliDevices } from './devices';
 import { buildImage, BuildFailed, type BuildResult } from '../edge/build/build';
 import { describeBuilder, detectBuilders } from '../edge/build/builders';
 import { checkEmulation } from '../edge/build/emulation';
-import { probeDevice, runtimeProblem, type ProbeResult } from '../edge/devices/probe';
+import { runtimeProblem, type ProbeResult } from '../edge/devices/probe';
+import { probeViaShell } from '../edge/ship/device-shell';
 import { isDeviceError } from '../edge/ssh/errors';
 import type { SshConnection } from '../edge/ssh/connection';
 import { SshPool } from '../edge/ssh/pool';
@@ -69,7 +70,7 @@ export async function openDevice(name: string, values: { config?: string; 'no-ss
 
 /** Probe a device and fail with the runtime problem, if any. */
 export async function probeForDeploy(conn: SshConnection, device: ResolvedDevice, signal: AbortSignal): Promise<ProbeResult> {
-  const p = await probeDevice(conn, { runtime: device.runtime, signal });
+  const p = await probeViaShell(conn, { runtime: device.runtime, signal });
   const problem = runtimeProblem(device.name, p);
   if (problem) throw problem;
   if (!p.platform) throw new Error(`${device.name} reports machine '${p.machine}', which Pier cannot map to a platform; pass --platform`);

@@ -10,6 +10,9 @@ import type { SshConnection } from '../ssh/connection';
 import { DeviceError, deviceErrors } from '../ssh/errors';
 import { spawnRemote } from '../ssh/exec';
 import { buildCommand } from '../ssh/quote';
+import type { RuntimeName } from '../devices/list';
+import { parseProbeOutput, type ProbeResult } from '../devices/probe';
+import { PROBE_SCRIPT } from '../devices/probe-script';
 
 /** The outcome of one command in the shell. */
 export interface ShellResult {
@@ -152,4 +155,15 @@ export function deviceShell(conn: SshConnection): DeviceShell {
   let s = shells.get(conn);
   if (!s) shells.set(conn, (s = new DeviceShell(conn)));
   return s;
+}
+
+/**
+ * The device probe (devices/probe.ts's script and parser) run in the device shell, so a deploy on
+ * a connection that is already open pays no new session for it.
+ */
+export async function probeViaShell(conn: SshConnection, o: { runtime?: RuntimeName; signal?: AbortSignal } = {}): Promise<ProbeResult> {
+  const r = await deviceShell(conn).run(['sh', '-c', PROBE_SCRIPT], { signal: o.signal });
+  const p = parseProbeOutput(r.stdout, o.runtime);
+  if (!p.machine) throw deviceErrors.config(conn.target.name, `The probe of ${conn.target.name} printed nothing usable (exit ${r.code}). Its login shell must be a POSIX shell.`);
+  return p;
 }
