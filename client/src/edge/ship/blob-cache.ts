@@ -3,7 +3,7 @@
 // same digest in every deploy and after every restart, whichever image it belongs to.
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -70,7 +70,36 @@ export class BlobCache {
   commitBlob(tmp: string, digest: string): string {
     const dest = this.blobPath(digest);
     renameSync(tmp, dest);
+    this.touch(digest);
     return dest;
+  }
+
+  /**
+   * Mark a blob as used now. Eviction goes by last use, kept as the blob file's mtime, because
+   * atime is not updated on relatime/noatime mounts (the default on most Linux systems).
+   */
+  touch(digest: string): void {
+    const now = new Date();
+    try {
+      utimesSync(this.blobPath(digest), now, now);
+    } catch {
+      // A blob removed meanwhile is simply not there any more; the caller finds out on reading.
+    }
+  }
+
+  /**
+   * Protect blobs from eviction (by any process) until the returned function is called: the blobs
+   * of an image being shipped. The pin is a file naming this process, so a pin left behind by a
+   * process that died is recognised and ignored.
+   */
+  pin(digests: Iterable<string>): () => void {
+    const dir = join(this.dir, 'pins');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${process.pid}-${randomBytes(6).toString('hex')}.json`);
+    const tmp = this.tempPath('pin');
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, digests: [...digests] }) + '\n');
+    renameSync(tmp, file);
+    return () => rmSync(file, { force: true });
   }
 
   /** Store small blob bytes (configs, manifests) under their digest; returns the digest. */
@@ -86,7 +115,9 @@ export class BlobCache {
   /** Read a small stored blob, or undefined. */
   getBytes(digest: string): Buffer | undefined {
     try {
-      return readFileSync(this.blobPath(digest));
+      const data = readFileSync(this.blobPath(digest));
+      this.touch(digest);
+      return data;
     } catch {
       return undefined;
     }
@@ -96,8 +127,10 @@ export class BlobCache {
   layer(diffId: string): LayerRecord | undefined {
     try {
       const rec = JSON.parse(readFileSync(join(this.dir, 'layers', `${hexOf(diffId)}.json`), 'utf8')) as LayerRecord;
-      // A record whose blob went missing or was cut short is as good as none.
-      return rec.diffId === diffId && this.blobSize(rec.digest) === rec.size ? rec : undefined;
+      // A record whose blob went missing (evicted) or was cut short is as good as none.
+      if (rec.diffId !== diffId || this.blobSize(rec.digest) !== rec.size) return undefined;
+      this.touch(rec.digest);
+      return rec;
     } catch {
       return undefined;
     }

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { extract } from 'tar-stream';
 import { BlobCache, sha256, type LayerRecord } from './blob-cache';
+import { evictBlobs } from './cache-evict';
 import { compressFile, defaultCodec } from './compress';
 import { EngineError, imagePlatform, inspectImage, saveImage, type EngineImage } from './engine';
 
@@ -46,7 +47,7 @@ export function buildManifest(config: { digest: string; size: number }, layers: 
 }
 
 /** Make an image shippable, exporting and compressing only what the cache lacks. */
-export async function prepareImage(ref: string, o: { cache?: BlobCache; signal?: AbortSignal; onProgress?: PrepareProgress; image?: EngineImage } = {}): Promise<PreparedImage> {
+export async function prepareImage(ref: string, o: { cache?: BlobCache; signal?: AbortSignal; onProgress?: PrepareProgress; image?: EngineImage; cacheMaxBytes?: number } = {}): Promise<PreparedImage> {
   const cache = o.cache ?? new BlobCache();
   const img = o.image ?? (await inspectImage(ref, o.signal));
   const missing = new Set(img.diffIds.filter((d) => !cache.layer(d)));
@@ -59,6 +60,8 @@ export async function prepareImage(ref: string, o: { cache?: BlobCache; signal?:
     return rec;
   });
   const cfg = { digest: img.id, size: config!.length };
+  // The cache grew: trim it to its cap (PIER_CACHE_MAX), never touching this image's blobs.
+  if (exported) evictBlobs(cache, { maxBytes: o.cacheMaxBytes, keep: [cfg.digest, ...layers.map((l) => l.digest)] });
   const manifest = buildManifest(cfg, layers);
   return { ref, id: img.id, platform: imagePlatform(img), config: cfg, layers, manifest, manifestDigest: sha256(manifest), exported };
 }

@@ -140,6 +140,8 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   let method: ShipMethod = plan.method;
   let fallback: string | undefined = plan.method === 'load' ? plan.reason : undefined;
   let tunnelRef: string | undefined;
+  // Another Pier process trimming the cache must not take these blobs while they are served.
+  const unpin = cache.pin([img.config.digest, ...img.layers.map((l) => l.digest)]);
   try {
     if (method === 'pull') {
       try {
@@ -159,6 +161,8 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   } catch (e) {
     await cleanUp(conn, rt, { tunnelRef, imageId: img.id });
     throw e;
+  } finally {
+    unpin();
   }
   remember(method);
   progress.complete();
