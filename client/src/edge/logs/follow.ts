@@ -26,6 +26,27 @@ export interface FollowOptions {
   onOpen?(): void;
 }
 
+/**
+ * Runs `"$@"` (the runtime's logs command) so that it ends when the channel's stdin ends. sshd does
+ * not stop a command when its channel closes, and a `logs --follow` of a quiet container would
+ * never write again to notice: it would hold its session (and one of the connection's channel
+ * slots) for good. So the command runs in the background and a reader of stdin stops it at end
+ * of input, which comes when Pier ends stdin, closes the channel, or the session goes.
+ */
+export const FOLLOW_SCRIPT = [
+  'exec 3<&0',
+  '"$@" </dev/null & p=$!',
+  '(while read -r _ <&3; do :; done; kill "$p" 2>/dev/null) & w=$!',
+  'wait "$p"; s=$?',
+  'kill "$w" 2>/dev/null',
+  'exit "$s"',
+].join('\n');
+
+/** The argument array of a follow: the fixed script, then the runtime's command as its parameters. */
+export function followArgv(logsArgv: readonly string[]): string[] {
+  return ['sh', '-c', FOLLOW_SCRIPT, 'pier-logs', ...logsArgv];
+}
+
 /** A running `logs` command; pause and resume push back on the device through the SSH window. */
 export class RemoteFollow {
   private channel: ClientChannel | undefined;
@@ -51,9 +72,9 @@ export class RemoteFollow {
     this.channel?.stderr.resume();
   }
 
-  /** Stop the command (closing the channel ends it on the device). */
+  /** Stop the command: end of input makes the script stop it on the device. */
   stop(): void {
-    this.channel?.close();
+    this.channel?.end();
   }
 
   /** Run until the command ends or the link breaks; never rejects. */
@@ -114,10 +135,9 @@ export class RemoteFollow {
         err.flush();
         settle({ kind: 'exited', code: exit, messages });
       });
-      ch.end();
     };
     try {
-      await spawnRemote(this.conn, this.argv, { signal: this.o.signal, setup });
+      await spawnRemote(this.conn, followArgv(this.argv), { signal: this.o.signal, setup });
     } catch (e) {
       return { kind: 'lost', error: e instanceof DeviceError ? e : deviceErrors.connectionLost(device, e) };
     }

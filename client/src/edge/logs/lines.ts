@@ -4,7 +4,7 @@
 // the rest, so a container that never prints a newline cannot grow memory.
 
 import { StringDecoder } from 'node:string_decoder';
-import { splitTimestamp } from './timestamp';
+import { splitTimestamp, TS_LENGTH } from './timestamp';
 
 /** A line as read from the runtime, before duplicates are dropped. */
 export interface RawLine {
@@ -69,14 +69,21 @@ export class LineSplitter {
     if (from < s.length) this.add(from === 0 ? s : s.slice(from));
   }
 
-  /** Append to the line being read, keeping at most the limit (plus room for the timestamp). */
+  /**
+   * Append to the line being read, keeping at most the limit plus room for the timestamp and the
+   * part marks inside the kept head; the rest is counted, without the part marks it contains.
+   */
   private add(part: string): void {
-    const room = this.maxLine + 64 - this.pending.length;
-    if (part.length <= room) this.pending += part;
-    else {
-      if (room > 0) this.pending += part.slice(0, room);
-      this.dropped += part.length - Math.max(0, room);
+    const room = this.maxLine + (this.maxLine >> 6) + 128 - this.pending.length;
+    if (part.length <= room) {
+      this.pending += part;
+      return;
     }
+    const rest = room > 0 ? part.slice(room) : part;
+    if (room > 0) this.pending += part.slice(0, room);
+    const head = this.pending.slice(0, TS_LENGTH + 1);
+    const mark = head.length === TS_LENGTH + 1 && splitTimestamp(head) ? head : undefined;
+    this.dropped += mark ? rest.split(mark).join('').length : rest.length;
   }
 
   private emit(line: string): void {
