@@ -2,14 +2,17 @@
 // says it changed. Readers get the last index at once (or "reading…" the first time) and a
 // callback when a fresh one is ready, so no keystroke ever waits for a walk.
 
-import { sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { ContextIndex } from '../analysis/size/types';
 import { walkContext, type WalkOptions } from './context-walk';
+import { compileDockerignore, type DockerignoreMatcher } from './dockerignore-match';
 
 interface Slot {
   index?: ContextIndex;
   error?: string;
   ignoreText: string | null;
+  /** The matcher of `ignoreText`, compiled when a file event first needs it. */
+  matcher?: DockerignoreMatcher;
   dirty: boolean;
   running?: Promise<void>;
   at: number;
@@ -39,6 +42,7 @@ export class ContextCache {
     if (!s) this.slots.set(root, (s = { ignoreText, dirty: true, at: 0 }));
     if (s.ignoreText !== ignoreText) {
       s.ignoreText = ignoreText;
+      s.matcher = undefined;
       s.dirty = true;
     }
     if (!this.watched && Date.now() - s.at > (this.o.unwatchedTtlMs ?? 30_000)) s.dirty = true;
@@ -54,9 +58,21 @@ export class ContextCache {
     return this.get(root, ignoreText);
   }
 
-  /** A file changed: every context holding it is walked again on its next use. */
+  /**
+   * A file changed: every context holding it is walked again on its next use, unless .dockerignore
+   * leaves the path (and everything a `!` pattern could bring back below it) out of the context,
+   * so a build writing into an ignored node_modules or dist costs no walk.
+   */
   changed(path: string): void {
-    for (const [root, s] of this.slots) if (path === root || path.startsWith(root.endsWith(sep) ? root : root + sep)) s.dirty = true;
+    for (const [root, s] of this.slots) {
+      if (path !== root && !path.startsWith(root.endsWith(sep) ? root : root + sep)) continue;
+      const rel = relative(root, path).split(sep).join('/');
+      if (rel && rel !== '.dockerignore') {
+        s.matcher ??= compileDockerignore(s.ignoreText);
+        if (s.matcher.ignores(rel) && s.matcher.sealed(rel)) continue;
+      }
+      s.dirty = true;
+    }
   }
 
   private start(root: string, s: Slot): void {
