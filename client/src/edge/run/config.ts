@@ -58,6 +58,8 @@ export interface LoadOptions {
   workspaceRoot?: string;
   /** Environment that fills ${NAME} after the env files (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** The name when pier.json sets none (default: the folder's name), e.g. a Compose project's. */
+  fallbackName?: string;
 }
 
 /** Read and check the run options; without a pier.json every option is its default. */
@@ -75,7 +77,7 @@ export function loadRunConfig(o: LoadOptions = {}): RunConfig {
     raw = parseConfigText(text, path);
   }
   const baseDir = path ? dirname(path) : startDir;
-  const fallbackName = basename(o.file ? dirname(resolve(o.file)) : baseDir);
+  const fallbackName = o.fallbackName ?? basename(o.file ? dirname(resolve(o.file)) : baseDir);
   return resolveRunConfig(raw, { baseDir, fallbackName, source: path, env: o.env ?? process.env });
 }
 

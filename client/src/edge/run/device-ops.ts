@@ -62,10 +62,10 @@ export async function readHistory(conn: SshConnection, app: string, stateDir: st
   return parseHistory(r.stdout);
 }
 
-/** Record that `version` became the running one. */
-export async function appendHistory(conn: SshConnection, app: string, stateDir: string, version: string, signal?: AbortSignal): Promise<void> {
+/** Record that `version` became the running one (`ok`) or was tried and failed. */
+export async function appendHistory(conn: SshConnection, app: string, stateDir: string, version: string, ok: boolean, signal?: AbortSignal): Promise<void> {
   const p = appPaths(app, stateDir);
-  await deviceShell(conn).run(['sh', '-c', 'cd "$HOME" 2>/dev/null; mkdir -p "$1" && printf "%s %s\\n" "$(date +%s)" "$3" >>"$2"', 'pier-sh', p.dir, p.history, version], { signal });
+  await deviceShell(conn).run(['sh', '-c', 'cd "$HOME" 2>/dev/null; mkdir -p "$1" && printf "%s %s %s\\n" "$(date +%s)" "$3" "$4" >>"$2"', 'pier-sh', p.dir, p.history, version, ok ? 'ok' : 'failed'], { signal });
 }
 
 /** Keep a version's spec on the device. */

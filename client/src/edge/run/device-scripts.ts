@@ -45,14 +45,16 @@ http_ok() {
   if command -v busybox >/dev/null; then lim 4 busybox wget -q -O /dev/null -T 3 "$1" >/dev/null 2>&1; return; fi
   return 2
 }
-# One look at a container: 0 healthy, 1 not yet, 3 failed for good; $why says why not.
+# One look at a container: 0 healthy, 1 not yet, 3 failed for good; $why says why not, $xcode
+# the exit code when it exited.
 probe() {
   c=$1; shift
+  xcode=
   st=$(cstate "$c")
-  [ -n "$st" ] || { why="the container is gone"; code=; return 3; }
+  [ -n "$st" ] || { why="the container is gone"; return 3; }
   status=$\{st%%|*}; r=$\{st#*|}; health=$\{r%%|*}; r=$\{r#*|}; restarts=$\{r%%|*}; r=$\{r#*|}; code=$\{r%%|*}
   if [ "$restarts" != 0 ] || [ "$status" = exited ] || [ "$status" = dead ]; then
-    why="it exited with code $code"; [ "$restarts" != 0 ] && why="$why and was restarted $restarts time(s)"; return 3
+    xcode=$code; why="it exited with code $code"; [ "$restarts" != 0 ] && why="$why and was restarted $restarts time(s)"; return 3
   fi
   if [ -n "$health" ]; then
     case $health in
@@ -125,8 +127,7 @@ if [ -z "$startfail" ] && await_healthy "$NEXT" "$@"; then
   rt rename "$NEXT" "$APP" >/dev/null 2>&1
   say "result ok - healthy"
 else
-  reason=$\{startfail:-$why}
-  probe "$NEXT" >/dev/null 2>&1; ecode=$\{code:--}
+  reason=$\{startfail:-$why}; ecode=$\{xcode:--}
   rt logs --tail 100 "$NEXT" >"$A/failed/$TX.log" 2>&1
   rt rm -f "$NEXT" >/dev/null 2>&1
   if [ "$old" = 1 ]; then
@@ -166,13 +167,16 @@ comp() {
     *) rt compose "$@" ;;
   esac
 }
-# Compose in a release folder: its files compose.0.yaml, compose.1.yaml, ... and its .env.
+# Compose with a release's files compose.0.yaml, compose.1.yaml, ... and its .env. The project
+# folder stays the same across releases, so relative bind mounts keep their data.
+PROJ="$HOME/$A/project"; case $A in /*) PROJ="$A/project" ;; esac
+mkdir -p "$PROJ"
 inrel() {
   d=$1; shift
   n=$(ls "$d" | grep -c '^compose\.[0-9]*\.yaml$'); i=$n
   while [ "$i" -gt 0 ]; do i=$((i - 1)); set -- -f "$d/compose.$i.yaml" "$@"; done
   [ -f "$d/.env" ] && set -- --env-file "$d/.env" "$@"
-  (cd "$d" && comp -p "$APP" --project-directory "$d" "$@")
+  (cd "$PROJ" && comp -p "$APP" --project-directory "$PROJ" "$@")
 }
 members() { rt ps -aq --filter "label=com.docker.compose.project=$APP"; }
 # Every container of the project healthy: 0; $bad names the one that is not.
@@ -201,7 +205,7 @@ else
   reason=$why; ecode=-
   if [ -n "$bad" ]; then
     svc=$(rt inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$bad" 2>/dev/null)
-    probe "$bad" >/dev/null 2>&1; ecode=$\{code:--}
+    ecode=$\{xcode:--}
     reason="service $svc: $reason"
     rt logs --tail 100 "$bad" >"$A/failed/$TX.log" 2>&1
   fi

@@ -38,36 +38,41 @@ export interface VersionSpec {
   deployedAt: string;
 }
 
-/** One line of an app's history: a version that became the running one, oldest first. */
+/** One line of an app's history, oldest first: a version that became the running one (`ok`) or was tried and failed. */
 export interface HistoryEntry {
   epoch: number;
   version: string;
+  ok: boolean;
 }
 
 /** Parse an app's history file. */
 export function parseHistory(text: string): HistoryEntry[] {
   const out: HistoryEntry[] = [];
   for (const line of text.split('\n')) {
-    const m = /^(\d+) ([A-Za-z0-9_.-]+)$/.exec(line.trim());
-    if (m) out.push({ epoch: Number(m[1]), version: m[2] });
+    const m = /^(\d+) ([A-Za-z0-9_.-]+)(?: (ok|failed))?$/.exec(line.trim());
+    if (m) out.push({ epoch: Number(m[1]), version: m[2], ok: m[3] !== 'failed' });
   }
   return out;
 }
 
-/** The version to roll back to: the newest one before `current` that is not `current` and still exists. */
+/** The version to roll back to: the newest one that ran well before, is not `current` and still exists. */
 export function previousVersion(history: HistoryEntry[], current: string | undefined, exists: (v: string) => boolean): string | undefined {
   for (let i = history.length - 1; i >= 0; i--) {
-    const v = history[i].version;
-    if (v !== current && exists(v)) return v;
+    const { version: v, ok } = history[i];
+    if (ok && v !== current && exists(v)) return v;
   }
   return undefined;
 }
 
-/** Versions to prune: all but the newest `keep` distinct ones in history order, never one in `inUse`. */
-export function versionsToPrune(all: string[], history: HistoryEntry[], keep: number, inUse: ReadonlySet<string>): string[] {
-  const order: string[] = [];
-  for (let i = history.length - 1; i >= 0; i--) if (!order.includes(history[i].version)) order.push(history[i].version);
-  // Versions on the device that never ran (shipped, never switched to) count as oldest.
-  const kept = new Set(order.slice(0, keep));
-  return all.filter((v) => !kept.has(v) && !inUse.has(v));
+/**
+ * Versions to prune among the app's tags on the device: every version Pier ran or tried, except
+ * the newest `keep` that ran well, and never one in `inUse`. Tags Pier never tried (shipped ahead
+ * of a deploy, or made by hand) are left alone.
+ */
+export function versionsToPrune(tags: string[], history: HistoryEntry[], keep: number, inUse: ReadonlySet<string>): string[] {
+  const good: string[] = [];
+  for (let i = history.length - 1; i >= 0; i--) if (history[i].ok && !good.includes(history[i].version)) good.push(history[i].version);
+  const kept = new Set(good.slice(0, keep));
+  const known = new Set(history.map((h) => h.version));
+  return tags.filter((v) => known.has(v) && !kept.has(v) && !inUse.has(v));
 }

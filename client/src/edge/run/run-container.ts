@@ -70,7 +70,8 @@ export async function rollbackContainer(t: RunTarget, appName: string, o: { keep
     const history = await readHistory(t.conn, app, ctx.stateDir, t.signal);
     const specs = new Map<string, VersionSpec>();
     for (const h of [...history].reverse()) {
-      if (h.version === current?.version || specs.has(h.version)) continue;
+      // Only a version that ran well is worth going back to.
+      if (!h.ok || h.version === current?.version || specs.has(h.version)) continue;
       const s = await readSpec(t.conn, app, h.version, ctx.stateDir, t.signal);
       if (s?.image && (await imageFacts(t.conn, t.runtime, s.image, t.signal))) {
         specs.set(h.version, s);
@@ -133,8 +134,8 @@ async function switchTo(t: RunTarget, ctx: Ctx, spec: VersionSpec, oldVersion: s
   const argv = (tx: string) => ['sh', '-c', SWITCH_SCRIPT, 'pier-switch', ctx.stateDir, spec.app, spec.mode ?? 'parallel', tx, t.runtime.name, t.runtime.access === 'sudo' ? '1' : '0', String(spec.timeoutSec), p.kind, p.a, p.b, p.c, op.kind, op.a, op.b, op.c, ...p.argv];
   if (spec.mode === 'stop-first' && oldVersion) await ctx.say('start', `${spec.app} publishes ports or uses devices, so the running version stops first and is kept until the new one passes`);
   const res = await switchOnDevice(t, ctx, spec.app, argv);
+  await appendHistory(t.conn, spec.app, ctx.stateDir, spec.version, res.status === 'ok', t.signal);
   if (res.status === 'ok') {
-    await appendHistory(t.conn, spec.app, ctx.stateDir, spec.version, t.signal);
     await ctx.say('prune', `keeping the last ${keep} versions of ${spec.app}`);
     for (const m of await pruneVersions(t.conn, t.runtime, spec.app, ctx.stateDir, keep, t.signal)) await ctx.say('prune', m);
   }

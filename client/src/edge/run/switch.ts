@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { SshConnection } from '../ssh/connection';
 import { DeviceError } from '../ssh/errors';
-import { execRemote } from '../ssh/exec';
+import { deviceShell } from '../ship/device-shell';
 import { isLinkError } from '../ship/transfer-pull';
 import { appPaths } from './device-state';
 import { FOLLOW_SCRIPT, LAUNCH_SCRIPT } from './device-scripts';
-import { streamLines } from './remote-lines';
 import type { RunListener, RunPhase } from './types';
 
 /** How a switch ended on the device. */
@@ -75,8 +74,8 @@ export async function runSwitch(conn: SshConnection, o: SwitchOptions): Promise<
 
   let offset = 0;
   let result: SwitchResult | undefined;
-  const onLine = (line: string, bytes: number) => {
-    offset += bytes;
+  const onLine = (line: string) => {
+    offset += Buffer.byteLength(line, 'utf8') + 1;
     if (!line.startsWith('@@')) return;
     const [word, ...rest] = line.slice(2).split(' ');
     if (word === 'phase') {
@@ -91,7 +90,8 @@ export async function runSwitch(conn: SshConnection, o: SwitchOptions): Promise<
   };
   while (!result) {
     try {
-      const r = await streamLines(conn, ['sh', '-c', FOLLOW_SCRIPT, 'pier-sh', log, String(offset), pid!], onLine, o.signal);
+      // In the connection's device shell: streamed line by line, no new session per switch.
+      const r = await deviceShell(conn).run(['sh', '-c', FOLLOW_SCRIPT, 'pier-sh', log, String(offset), pid!], { signal: o.signal, onLine });
       if (!result) throw new DeviceError('command-failed', device, `following the switch on ${device} ended without a result (exit ${r.code}${r.stderr ? `: ${r.stderr.trim()}` : ''})`);
     } catch (e) {
       if (!isLinkError(e)) throw e;
@@ -100,8 +100,8 @@ export async function runSwitch(conn: SshConnection, o: SwitchOptions): Promise<
   }
   result.linkDropped = linkDropped;
   if (result.status !== 'ok') {
-    const r = await execRemote(conn, ['cat', paths.failedLog(tx)], { signal: o.signal }).catch(() => undefined);
-    if (r?.code === 0) result.logs = r.stdout.toString('utf8');
+    const r = await deviceShell(conn).run(['sh', '-c', 'cd "$HOME" 2>/dev/null; cat "$1"', 'pier-sh', paths.failedLog(tx)], { signal: o.signal }).catch(() => undefined);
+    if (r?.code === 0) result.logs = r.stdout;
   }
   return result;
 }
@@ -114,16 +114,16 @@ function phaseMessage(p: RunPhase, device: string): string {
 }
 
 async function launch(conn: SshConnection, log: string, argv: string[], signal?: AbortSignal): Promise<string> {
-  const r = await execRemote(conn, ['sh', '-c', LAUNCH_SCRIPT, 'pier-sh', log, ...argv], { signal });
-  const pid = /@@pid (\d+)/.exec(r.stdout.toString('utf8'))?.[1];
-  if (r.code !== 0 || !pid) throw new DeviceError('command-failed', conn.target.name, `could not start the switch on ${conn.target.name}: ${r.stderr.toString('utf8').trim() || `exit ${r.code}`}`);
+  const r = await deviceShell(conn).run(['sh', '-c', LAUNCH_SCRIPT, 'pier-sh', log, ...argv], { signal });
+  const pid = /@@pid (\d+)/.exec(r.stdout)?.[1];
+  if (r.code !== 0 || !pid) throw new DeviceError('command-failed', conn.target.name, `could not start the switch on ${conn.target.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
   return pid;
 }
 
 /** After a drop during the start: the PID of a switch that did start (the launcher records it), else undefined. */
 async function findLaunched(conn: SshConnection, log: string, signal?: AbortSignal): Promise<string | undefined> {
-  const r = await execRemote(conn, ['sh', '-c', 'cd "$HOME" 2>/dev/null || cd /; cat "$1" 2>/dev/null', 'pier-sh', `${log}.pid`], { signal });
-  const pid = r.stdout.toString('utf8').trim();
+  const r = await deviceShell(conn).run(['sh', '-c', 'cd "$HOME" 2>/dev/null || cd /; cat "$1" 2>/dev/null', 'pier-sh', `${log}.pid`], { signal });
+  const pid = r.stdout.trim();
   return /^\d+$/.test(pid) ? pid : undefined;
 }
 
