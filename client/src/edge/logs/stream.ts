@@ -6,6 +6,7 @@
 // the boundary duplicates, so the sequence it delivers has no gap and no repeat. What happened is
 // told inline as state entries between the lines.
 
+import { setMaxListeners } from 'node:events';
 import type { RuntimeInfo } from '../devices/probe';
 import type { SshConnection } from '../ssh/connection';
 import { DeviceError, deviceErrors } from '../ssh/errors';
@@ -47,12 +48,32 @@ export interface LogStreamOptions {
 interface Slot {
   /** Container name: a replacement keeps it, so the slot follows the app, not one ID. */
   key: string;
+  /** The connection the slot's follows run on. */
+  lane: Lane;
   facts: ContainerFacts;
   tracker: ResumeTracker;
   follow?: RemoteFollow;
   /** The container the first query (since/tail) is for; undefined for one found later. */
   firstId?: string;
 }
+
+/** A connection follows run on, and how many slots use it. */
+interface Lane {
+  conn: SshConnection;
+  used: number;
+  cap: number;
+  own: boolean;
+}
+
+/**
+ * A follow holds a session channel for as long as it runs, and a connection opens only a few
+ * (6 by default; sshd's MaxSessions is 10). So at most this many follows run on the shared
+ * connection, which keeps the rest for commands (the stream's own inspects, deploys, probes);
+ * further containers of a Compose project get connections of their own, this many follows each.
+ */
+export const SHARED_CONNECTION_FOLLOWS = 2;
+/** Follows per extra connection of a stream (one channel of its limit stays spare). */
+export const FOLLOWS_PER_CONNECTION = 5;
 
 const RUNTIME_DOWN = /cannot connect to the (docker|podman)|is the docker daemon running|connection refused|dial unix/i;
 
@@ -73,6 +94,7 @@ export class LogStream {
   private delivered = 0;
   private compose = false;
   private retiredDuplicates = 0;
+  private readonly lanes: Lane[];
 
   constructor(private readonly o: LogStreamOptions) {
     this.follow = o.follow ?? true;
@@ -83,6 +105,9 @@ export class LogStream {
       else outer.addEventListener('abort', () => this.abort.abort(), { once: true });
     }
     this.signal = this.abort.signal;
+    // Every follow and every wait of every container listens to it while it runs.
+    setMaxListeners(0, this.signal);
+    this.lanes = [{ conn: o.conn, used: 0, cap: SHARED_CONNECTION_FOLLOWS, own: false }];
     this.merger = o.target.kind === 'container' ? undefined : new TimeMerger((e) => this.o.onEntries(e), { holdMs: o.mergeHoldMs });
   }
 
@@ -119,9 +144,16 @@ export class LogStream {
     return this.end(this.signal.aborted ? 'aborted' : 'ended');
   }
 
+  /** Connections the stream's follows run on (the shared one first); for tests and diagnostics. */
+  get connections(): number {
+    return this.lanes.length;
+  }
+
   private end(reason: LogStreamEnd['reason'], error?: Error): LogStreamEnd {
     if (error) this.state('failed', error.message);
     this.abort.abort();
+    // Closing an extra connection ends its follows' sessions on the device too.
+    for (const l of this.lanes) if (l.own) l.conn.close();
     return { reason, lines: this.delivered, duplicatesDropped: [...this.slots.values()].reduce((n, s) => n + s.tracker.duplicates, 0) + this.retiredDuplicates, error };
   }
 
@@ -140,9 +172,20 @@ export class LogStream {
   private startSlot(facts: ContainerFacts, initial: boolean): void {
     if (this.slots.has(facts.name)) return;
     // Containers found at the start get since/tail; lines of one found later are all new.
-    const slot: Slot = { key: facts.name, facts, tracker: new ResumeTracker(), firstId: initial ? facts.id : undefined };
+    const slot: Slot = { key: facts.name, lane: this.lane(), facts, tracker: new ResumeTracker(), firstId: initial ? facts.id : undefined };
     this.slots.set(slot.key, slot);
     this.track(this.runSlot(slot));
+  }
+
+  /** The first connection with room for one more follow; a new one when all are full. */
+  private lane(): Lane {
+    let l = this.lanes.find((x) => x.used < x.cap);
+    if (!l) {
+      l = { conn: this.o.conn.sibling({ maxChannels: FOLLOWS_PER_CONNECTION + 1 }), used: 0, cap: FOLLOWS_PER_CONNECTION, own: true };
+      this.lanes.push(l);
+    }
+    l.used++;
+    return l;
   }
 
   /** What to ask the runtime for: the resume point, the first query, or a new container's whole log. */
@@ -158,7 +201,7 @@ export class LogStream {
       const q = this.query(slot);
       slot.tracker.restart();
       this.merger?.start(slot.key);
-      const f = new RemoteFollow(this.o.conn, logsArgv(this.o.runtime, slot.facts.id, q), {
+      const f = new RemoteFollow(slot.lane.conn, logsArgv(this.o.runtime, slot.facts.id, q), {
         signal: this.signal,
         maxLine: this.o.maxLine,
         onLines: (stream, lines) => this.lines(slot, stream, lines),
@@ -236,6 +279,7 @@ export class LogStream {
         this.state('removed', `${slot.key} was removed from the project`, slot);
         this.retiredDuplicates += slot.tracker.duplicates;
         this.slots.delete(slot.key);
+        slot.lane.used--;
         this.merger?.remove(slot.key);
         return 'gone';
       }

@@ -143,6 +143,14 @@ export class SshConnection {
     return () => this.dropListeners.delete(listener);
   }
 
+  /**
+   * A second connection to the same device with the same options, for work that holds channels
+   * for long (log follows of many containers); whoever asks for it closes it.
+   */
+  sibling(over: Partial<SshOptions> = {}): SshConnection {
+    return new SshConnection(this.target, { ...this.options, ...over });
+  }
+
   /** Close for good: no reconnect, every channel ends. */
   close(): void {
     this.generation++;
