@@ -30,10 +30,6 @@ export class ContextWalkError extends Error {
 
 const yieldNow = () => new Promise<void>((r) => setImmediate(r));
 const byPath = (x: ContextFile, y: ContextFile) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0);
-const parentOf = (path: string) => {
-  const i = path.lastIndexOf('/');
-  return i < 0 ? '' : path.slice(0, i);
-};
 
 /** Stat regular files in parallel batches on libuv's pool; files gone meanwhile are dropped. */
 function statAll(root: string, paths: string[], o: WalkOptions): Promise<ContextFile[]> {
@@ -127,6 +123,8 @@ function walkWithFind(root: string, ig: DockerignoreMatcher, o: WalkOptions): Pr
     let failed = false;
     // Pattern masks of the directories being listed (a directory's entries follow it).
     const masks = new Map<string, Uint8Array>();
+    let lastParent = '';
+    let lastMask: Uint8Array | undefined;
     const prune = ig.prunableRegexps();
     const args = ['.', '-mindepth', '1'];
     if (prune.length) args.push('-regextype', 'posix-extended', '(', '-type', 'd', '-regex', `(${prune.join('|')})`, ')', '-prune', '-o');
@@ -145,8 +143,13 @@ function walkWithFind(root: string, ig: DockerignoreMatcher, o: WalkOptions): Pr
         // find lists a directory's contents right after it, so one pruned prefix at a time suffices.
         if (pruned !== undefined && path.startsWith(pruned)) continue;
         pruned = undefined;
-        const parent = parentOf(path);
-        const mask = parent ? masks.get(parent) : undefined;
+        // Entries of one directory mostly come together: reuse the last parent's mask without slicing.
+        const slash = path.lastIndexOf('/');
+        if (slash !== lastParent.length || !path.startsWith(lastParent)) {
+          lastParent = slash < 0 ? '' : path.slice(0, slash);
+          lastMask = slash < 0 ? undefined : masks.get(lastParent);
+        }
+        const mask = lastMask;
         if (rec.charCodeAt(0) === 100 /* d */) {
           if (ig.ignoresIn(mask, path) && ig.sealed(path)) pruned = path + '/';
           else masks.set(path, ig.dirMask(path, mask));
@@ -156,7 +159,8 @@ function walkWithFind(root: string, ig: DockerignoreMatcher, o: WalkOptions): Pr
           ignoredFiles++;
           continue;
         }
-        const size = rec.charCodeAt(0) === 102 /* f */ ? Number(rec.slice(a + 1, b)) : 0;
+        let size = 0;
+        if (rec.charCodeAt(0) === 102 /* f */) for (let i = a + 1; i < b; i++) size = size * 10 + rec.charCodeAt(i) - 48;
         files.push({ path, size });
         totalBytes += size;
         if (files.length > maxFiles && !failed) {
