@@ -145,3 +145,18 @@ export function engineEvent(socket: string, filters: string[], test: (line: stri
   done.catch(() => undefined);
   return { done, stop: () => child.kill() };
 }
+
+/**
+ * Make sure Debian's docker-compose (v1) is installed on this machine: the lab's devices share its
+ * file system, so this is how a lab device gets a Compose. Installed with apt like the lab's own
+ * packages (waiting for another apt's lock).
+ */
+export async function ensureComposeV1(): Promise<void> {
+  const have = await new Promise<boolean>((r) => spawn('sh', ['-c', 'command -v docker-compose'], { stdio: 'ignore' }).on('close', (c) => r(c === 0)));
+  if (have) return;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['-o', 'DPkg::Lock::Timeout=300', 'update', '-qq'], ['-o', 'DPkg::Lock::Timeout=300', 'install', '-y', '-qq', '--no-install-recommends', 'docker-compose']]) {
+    const code = await new Promise<number | null>((r) => spawn('apt-get', args, { env, stdio: 'ignore' }).on('close', r));
+    if (code !== 0) throw new Error(`apt-get ${args.slice(2).join(' ')} failed (exit ${code}); the Compose lab test needs Debian's docker-compose`);
+  }
+}

@@ -1,9 +1,8 @@
 // `pier deploy --device NAME [--file Dockerfile | --compose F] [--context DIR]`: probe the device,
-// build for its platform, and ship only the layers it lacks. Starting the container (the run step
-// with health check and rollback) lands with the next piece of work; until then deploy stops after
-// the ship and says so.
+// build for its platform, ship only the layers it lacks, then the run step (edge/run/deploy-step.ts,
+// the same one Pier: Deploy calls): start, health check on the device, keep or roll back.
 
-import { basename, dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command';
 import { buildOptions, openDevice, parseBuildArgs, printBuildFailure, probeForDeploy, runBuild } from './build';
@@ -14,6 +13,9 @@ import { ShipRefused } from '../edge/ship/plan';
 import { formatProgress, type ShipProgress } from '../edge/ship/progress';
 import { appRepository, shipImage, type ShipResult } from '../edge/ship/ship';
 import type { SshPool } from '../edge/ssh/pool';
+import { deployAppName, deploySucceeded, runDeployStep } from '../edge/run/deploy-step';
+import { DeviceBusyError } from '../edge/run/lock';
+import { RunConfigError } from '../edge/run/config';
 
 const HELP = `usage: pier deploy --device NAME [--file Dockerfile | --compose FILE] [--context DIR] [--app NAME]
                    [--build-arg K=V]... [--target STAGE] [--json] [--accept-new-host-key]
@@ -21,12 +23,18 @@ const HELP = `usage: pier deploy --device NAME [--file Dockerfile | --compose FI
 Probes the device, builds the image for its platform, and ships only the layers it lacks over the
 SSH connection (a registry in this process, reached by the device through a reverse tunnel on its
 loopback; a load over an exec channel when the device's sshd forbids forwarding).
-The image is tagged APP:VERSION on the device (VERSION: the image ID's short form); earlier
-versions stay. Starting the container is not part of deploy yet: it stops after shipping.
+The image is tagged APP:VERSION on the device (VERSION: the image ID's short form). Then the new
+version starts beside the running one (or after stopping it, when it publishes ports), must pass
+its HEALTHCHECK or the probe in pier.json, and is kept; otherwise the previous version runs again
+and the failed one's exit code and last log lines are shown. A Compose file is brought up with
+'up -d --remove-orphans' under a fixed project name. Run options: pier.json (docs/run.md).
+Exit status: 0 deployed (or already running), 1 failed or rolled back.
 
   --device NAME   a device from pier.devices or ~/.ssh/config, or a lab device (dev1, LAB/dev1)
   --compose FILE  build and ship every service of a Compose file that has build:
-  --app NAME      the image name on the device (default: --tag's name, else the context directory)
+  --app NAME      the image name on the device (default: --tag's name, else pier.json's name, else
+                  the context directory)
+  --run-config F  the pier.json to use (default: found from the Dockerfile's or Compose file's folder up)
 `;
 
 /** Print ship progress on one rewritten line when stderr is a terminal, else every few seconds. */
@@ -46,9 +54,9 @@ function progressPrinter(label: string): (p: ShipProgress) => void {
 /** `pier deploy` */
 export const deployCommand: CliCommand = {
   name: 'deploy',
-  summary: 'build for a device and ship only the layers it lacks (pier deploy --device NAME)',
+  summary: 'build for a device, ship only the layers it lacks, start it with health check and rollback',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { ...buildOptions, compose: { type: 'string' }, app: { type: 'string' } } });
+    const { values } = parseArgs({ args: argv, options: { ...buildOptions, compose: { type: 'string' }, app: { type: 'string' }, 'run-config': { type: 'string' } } });
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
@@ -72,16 +80,18 @@ export const deployCommand: CliCommand = {
       say(`${values.device}: ${probe.platform}, ${probe.runtime!.name} ${probe.runtime!.version ?? ''}`.trim());
       const jobs: { app: string; file?: string; context?: string; buildArgs: Record<string, string>; target?: string }[] = [];
       const buildArgs = parseBuildArgs(values['build-arg']);
+      let project: string | undefined;
       if (values.compose) {
-        const { project, builds } = composeBuilds(values.compose);
+        const { project: name, builds } = composeBuilds(values.compose);
+        project = name;
         if (!builds.length) throw new Error(`${values.compose} has no service with build:; there is nothing to build`);
         for (const b of builds) {
           if (b.platform && b.platform !== probe.platform) say(`service ${b.service} asks for ${b.platform}; building for the device's ${probe.platform}`);
-          jobs.push({ app: `${project}-${b.service}`, file: b.dockerfile, context: b.context, buildArgs: { ...b.args, ...buildArgs }, target: b.target });
+          jobs.push({ app: `${name}-${b.service}`, file: b.dockerfile, context: b.context, buildArgs: { ...b.args, ...buildArgs }, target: b.target });
         }
       } else {
         const context = resolve(values.context ?? (values.file ? dirname(values.file) : '.'));
-        const app = values.app ?? (values.tag ? values.tag.replace(/:[^/:]*$/, '').split('/').pop()! : basename(context));
+        const app = values.app ?? (values.tag ? values.tag.replace(/:[^/:]*$/, '').split('/').pop()! : deployAppName('dockerfile', values.file ?? join(context, 'Dockerfile'), { configPath: values['run-config'] }));
         jobs.push({ app, file: values.file, context, buildArgs, target: values.target });
       }
       const results: ShipResult[] = [];
@@ -94,16 +104,17 @@ export const deployCommand: CliCommand = {
         say(r.summary);
         results.push(r);
       }
-      if (values.json) process.stdout.write(JSON.stringify(results.map(({ requests: _r, plan, ...rest }) => ({ ...rest, missingLayers: plan.missing.length, presentLayers: plan.present.length, reason: plan.reason })), null, 2) + '\n');
+      const run = await runDeployStep({ conn: opened.conn, runtime: probe.runtime!, signal: ac.signal, onEvent: (e) => void (e.phase !== 'done' && say(e.message)) }, { kind: values.compose ? 'compose' : 'dockerfile', file: values.compose ?? values.file ?? join(jobs[0].context!, 'Dockerfile'), project, shipped: results, probe, configPath: values['run-config'] });
+      if (values.json) process.stdout.write(JSON.stringify({ shipped: results.map(({ requests: _r, plan, ...rest }) => ({ ...rest, missingLayers: plan.missing.length, presentLayers: plan.present.length, reason: plan.reason })), run }, null, 2) + '\n');
       else for (const r of results) process.stdout.write(`${r.tag}\n`);
-      say(`stopped after shipping: starting the container on ${values.device} (with health check and rollback) is not built yet; ${results.map((r) => r.tag).join(', ')} ${results.length === 1 ? 'is' : 'are'} on the device, earlier versions kept.`);
-      return 0;
+      say(run.summary);
+      return deploySucceeded(run) ? 0 : 1;
     } catch (e) {
       if (e instanceof BuildFailed) {
         printBuildFailure(e);
         return 1;
       }
-      if (e instanceof ShipRefused || isDeviceError(e)) {
+      if (e instanceof ShipRefused || isDeviceError(e) || e instanceof DeviceBusyError || e instanceof RunConfigError) {
         say(e.message);
         return 1;
       }

@@ -1,0 +1,63 @@
+// `pier exec --device NAME CONTAINER [-- CMD...]`: run a command in a container on the device, or
+// an interactive shell without one. With a terminal on both ends it gets a pty that follows the
+// terminal's size; otherwise stdin, stdout and stderr are piped. Exits with the command's status.
+
+import { parseArgs } from 'node:util';
+import type { CliCommand } from './command';
+import { runCommandOptions, withRunDevice } from './ps';
+import { execInContainer, SHELL_ARGV } from '../edge/run/actions';
+
+const HELP = `usage: pier exec --device NAME CONTAINER [-- CMD [ARG...]]
+
+Runs CMD in the container on the device (an interactive shell, bash or sh, without CMD).
+A terminal gets a pty that follows its size; pipes stay pipes. Exits with CMD's exit status.
+`;
+
+/** `pier exec` */
+export const execCommand: CliCommand = {
+  name: 'exec',
+  summary: 'run a command or a shell in a container on a device (pier exec --device NAME CONTAINER -- CMD)',
+  async run(argv) {
+    const dash = argv.indexOf('--');
+    const own = dash >= 0 ? argv.slice(0, dash) : argv;
+    const cmd = dash >= 0 ? argv.slice(dash + 1) : [];
+    const { values, positionals } = parseArgs({ args: own, options: runCommandOptions, allowPositionals: true });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (!values.device || positionals.length !== 1) {
+      process.stderr.write(HELP);
+      return 2;
+    }
+    const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
+    return withRunDevice(values.device, values, async ({ conn, probe, signal }) => {
+      const argv2 = cmd.length ? cmd : SHELL_ARGV;
+      let code: number | null = null;
+      const ch = await execInContainer(conn, probe.runtime!, positionals[0], argv2, {
+        signal,
+        pty: tty ? { rows: process.stdout.rows, cols: process.stdout.columns, term: process.env.TERM ?? 'xterm-256color' } : undefined,
+        setup: (c) => c.on('exit', (n: number | null) => (code = typeof n === 'number' ? n : null)),
+      });
+      const onResize = () => ch.setWindow(process.stdout.rows, process.stdout.columns, 0, 0);
+      if (tty) {
+        process.stdin.setRawMode(true);
+        process.stdout.on('resize', onResize);
+      }
+      process.stdin.pipe(ch);
+      ch.pipe(process.stdout);
+      ch.stderr.pipe(process.stderr);
+      try {
+        await new Promise<void>((resolve) => ch.once('close', () => resolve()));
+      } finally {
+        process.stdin.unpipe(ch);
+        process.stdin.pause();
+        if (tty) {
+          process.stdin.setRawMode(false);
+          process.stdout.off('resize', onResize);
+        }
+      }
+      return code ?? 255;
+    });
+  },
+};
