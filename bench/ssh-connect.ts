@@ -1,11 +1,14 @@
 // The SSH layer's speed against a real OpenSSH sshd on loopback, and against a lab device when
 // the lab can run (root on Linux). Baseline in the same run: OpenSSH's own `ssh` client, one
 // process per command, as the tools users have today do.
-// Run: node --import tsx bench/ssh-connect.ts [--runs N] [--commands N] [--no-lab] [--only loopback|lab]
+// Run: node --import tsx bench/ssh-connect.ts [--runs N] [--commands N] [--no-lab] [--only loopback|lab] [--lab-name NAME]
 //
 // 1. Cold connect + probe: a new connection (TCP, key exchange, host key check, login) and one
 //    probe; target < 1.5 s.
-// 2. Probe on an open connection; target < 150 ms.
+// 2. Probe on an open connection; target < 150 ms. Measured twice: as an exec (a new SSH session
+//    and login shell each time, devices/probe.ts) and as the deploy runs it, in the device shell
+//    already open on the connection (ship/device-shell.ts's probeViaShell, which asks Compose on
+//    the connection's first probe only).
 // 3. N sequential short commands (`true`) on one connection vs N `ssh` invocations: ratio.
 // Baselines printed beside 1 and 2: the probe script run locally with `sh -c` (no SSH at all),
 // and one `true` over the open connection, so the SSH layer's own share is visible.
@@ -16,6 +19,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
 import { probeDevice } from '../client/src/edge/devices/probe';
+import { probeViaShell } from '../client/src/edge/ship/device-shell';
 import { PROBE_SCRIPT } from '../client/src/edge/devices/probe-script';
 import { execRemote } from '../client/src/edge/ssh/exec';
 import { buildCommand } from '../client/src/edge/ssh/quote';
@@ -26,7 +30,7 @@ import { startSshd } from '../test/edge/helpers/sshd';
 import { ensureLab } from '../test/lab/harness';
 import { median, ms, percentile } from './stats';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '8' }, commands: { type: 'string', default: '100' }, 'no-lab': { type: 'boolean' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '8' }, commands: { type: 'string', default: '100' }, 'no-lab': { type: 'boolean' }, only: { type: 'string' }, 'lab-name': { type: 'string', default: 'bench' } } });
 const RUNS = Number(values.runs);
 const COMMANDS = Number(values.commands);
 
@@ -68,6 +72,14 @@ async function measure(s: Subject): Promise<void> {
     await probeDevice(conn);
     warm.push(performance.now() - t0);
   }
+  // 2b. The same probe in the device shell already open on the connection (the first one opens it).
+  await probeViaShell(conn);
+  const inShell: number[] = [];
+  for (let i = 0; i < Math.max(RUNS * 2, 10); i++) {
+    const t0 = performance.now();
+    await probeViaShell(conn);
+    inShell.push(performance.now() - t0);
+  }
   // 3. Sequential short commands: one connection vs one ssh process each.
   const t1 = performance.now();
   for (let i = 0; i < COMMANDS; i++) await execRemote(conn, ['true']);
@@ -87,6 +99,7 @@ async function measure(s: Subject): Promise<void> {
   const coldRest = cold.slice(1);
   console.log(`  connect + probe, cold    first ${ms(cold[0])}; then median ${ms(median(coldRest))} / p95 ${ms(percentile(coldRest, 95))}   target < 1500 ms: ${percentile(cold, 95) < 1500 ? 'met' : 'MISSED'}`);
   console.log(`  probe on open connection median ${ms(median(warm))} / p95 ${ms(percentile(warm, 95))}   target < 150 ms: ${percentile(warm, 95) < 150 ? 'met' : 'MISSED'}`);
+  console.log(`  probe in the open shell  median ${ms(median(inShell))} / p95 ${ms(percentile(inShell, 95))}   target < 150 ms: ${percentile(inShell, 95) < 150 ? 'met' : 'MISSED'}; ${(median(warm) / median(inShell)).toFixed(1)}x faster than the exec probe`);
   console.log(`  baselines                probe script run locally without SSH: median ${ms(median(local))}; one 'true' over the open connection: ${ms(pierTotal / COMMANDS)}`);
   console.log(`  ${COMMANDS} x 'true'              one connection ${ms(pierTotal)} (${ms(pierTotal / COMMANDS)} each)   ${COMMANDS} ssh processes ${ms(sshTotal)} (${ms(sshTotal / COMMANDS)} each)   ratio ${(sshTotal / pierTotal).toFixed(1)}x faster`);
 }
@@ -112,7 +125,7 @@ async function lab(): Promise<void> {
     console.log('\nlab device: skipped (needs root; or --no-lab given)');
     return;
   }
-  const h = await ensureLab({ name: 'bench', devices: 1, arch: 'arm64', onProgress: () => undefined });
+  const h = await ensureLab({ name: values['lab-name'], devices: 1, arch: 'arm64', onProgress: () => undefined });
   try {
     const d = h.device(0);
     await measure({

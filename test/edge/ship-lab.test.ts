@@ -17,7 +17,9 @@ import { probeDevice } from '../../client/src/edge/devices/probe';
 import { docker, ensureBaseImages, BUILD_SOCKET, labCut, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { sshGreets } from '../../client/src/edge/lab/device';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
-import { probeViaShell } from '../../client/src/edge/ship/device-shell';
+import { deviceShell, probeViaShell } from '../../client/src/edge/ship/device-shell';
+import { DEVICE_IMAGES_SCRIPT, parseDeviceImages, readDeviceImages } from '../../client/src/edge/ship/device-images';
+import { PROBE_SCRIPT } from '../../client/src/edge/devices/probe-script';
 import { ShipRefused } from '../../client/src/edge/ship/plan';
 import { shipImage, type ShipOptions } from '../../client/src/edge/ship/ship';
 import { SshPool } from '../../client/src/edge/ssh/pool';
@@ -76,11 +78,17 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
     if (d) await labRate(d.name, 'off', NAME).catch(() => undefined);
   });
 
-  test('the probe run in the device shell learns what the exec probe learns', async () => {
+  test('the probe run in the device shell learns what the exec probe learns, the second time without asking Compose', async () => {
     const viaShell = await probeViaShell(base.conn);
+    // A repeat probe on the connection skips asking Compose and reports what the first one learnt.
+    const again = await probeViaShell(base.conn);
     const direct = await probeDevice(base.conn);
-    const pick = (p: typeof direct) => ({ machine: p.machine, platform: p.platform, os: p.os, user: p.user, runtime: { ...p.runtime, disk: undefined } });
+    const pick = (p: typeof direct) => ({ machine: p.machine, platform: p.platform, os: p.os, user: p.user, compose: p.compose, runtime: { ...p.runtime, disk: undefined } });
     assert.deepEqual(pick(viaShell), pick(direct));
+    assert.deepEqual(pick(again), pick(direct));
+    const light = await deviceShell(base.conn).run(['sh', '-c', PROBE_SCRIPT, 'pier-probe', 'no-compose']);
+    assert.match(light.stdout, /^@uname=/m);
+    assert.doesNotMatch(light.stdout, /^@compose\./m);
     assert.equal(viaShell.runtime?.name, 'docker');
     assert.equal(viaShell.platform, 'linux/arm64');
   });
@@ -116,6 +124,20 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
     const state = await deviceState(d);
     assert.match(state, new RegExp(`${APP}:${images.v1.slice(7, 19)}`));
     assert.match(state, new RegExp(`${APP}:${images.v2.slice(7, 19)}`));
+  });
+
+  test('what the device holds reads the same through the Engine API as through the docker CLI', async () => {
+    const viaApi = await readDeviceImages(base.conn, base.device.runtime, APP);
+    const raw = await deviceShell(base.conn).run(['sh', '-c', DEVICE_IMAGES_SCRIPT, 'pier-sh', 'docker', APP, 'docker']);
+    assert.match(raw.stdout, /^@@pier:api-images$/m, 'the lab device answers through the Engine API');
+    // `env docker` is not the bare `docker` the API path asks for, so the script takes the CLI path.
+    const cli = await deviceShell(base.conn).run(['sh', '-c', DEVICE_IMAGES_SCRIPT, 'pier-sh', 'docker', APP, 'env', 'docker']);
+    const viaCli = parseDeviceImages(cli.stdout, APP);
+    const sorted = (x: typeof viaApi) => ({ ...x, images: [...x.images].sort((a, b) => a.id.localeCompare(b.id)), tags: [...x.tags].sort(), chains: [...x.chains].sort() });
+    assert.ok(viaApi.images.length >= 2 && viaApi.tags.size >= 2, JSON.stringify(sorted(viaApi)));
+    assert.ok(viaApi.engineId && viaApi.freeBytes! > 0);
+    // Free space moves between the two reads; everything else must agree.
+    assert.deepEqual({ ...sorted(viaApi), freeBytes: 0, tmpFreeBytes: 0 }, { ...sorted(viaCli), freeBytes: 0, tmpFreeBytes: 0 });
   });
 
   test('an image for another platform is refused before anything is sent', async () => {

@@ -203,6 +203,17 @@ describe('ship plan', () => {
     assert.ok(d.chains.has(chainIds([L[0].diffId, L[1].diffId])[1]));
     assert.equal(chainIds(['sha256:a', 'sha256:b'])[1], `sha256:${createHash('sha256').update('sha256:a sha256:b').digest('hex')}`);
     assert.deepEqual(parseDeviceImages('garbage').images, []);
+    // The Engine API form: /info, then one inspect document per line (curl -w '\n'), every tag listed.
+    const inspect = (id: string, layers: string[], tags: string[]) => JSON.stringify({ Id: id, RepoTags: tags, RootFS: { Type: 'layers', Layers: layers } });
+    const other = `sha256:${'b'.repeat(64)}`;
+    const apiOut = `@@pier:api-info\n${JSON.stringify({ ID: 'ABCD:EF', DockerRootDir: '/data/docker', ServerVersion: '20.10.24' })}\n@@pier:api-images\n${inspect(img.id, [L[0].diffId, L[1].diffId], ['app:v', 'app-other:v'])}\n\n${inspect(other, [L[0].diffId], ['registry.local:5000/app:x'])}\nnot json\n@@pier:df\n4096\n@@pier:end\n`;
+    const a = parseDeviceImages(apiOut, 'app');
+    assert.equal(a.engineId, 'ABCD:EF');
+    assert.equal(a.dataRoot, '/data/docker');
+    assert.deepEqual(a.images, [{ id: img.id, diffIds: [L[0].diffId, L[1].diffId] }, { id: other, diffIds: [L[0].diffId] }]);
+    assert.deepEqual([...a.tags], [['app:v', img.id]]);
+    assert.equal(a.freeBytes, 4096 * 1024);
+    assert.ok(a.chains.has(chainIds([L[0].diffId, L[1].diffId])[1]));
     assert.equal(JSON.parse(saveManifest(img).toString())[0].Layers.length, 3);
     assert.equal(appRepository('My App_1'), 'my-app_1');
     const seen: number[] = [];

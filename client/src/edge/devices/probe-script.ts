@@ -10,6 +10,9 @@ exec 2>/dev/null </dev/null
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/sbin:/bin"
 kv() { printf '@%s=%s\n' "$1" "$2"; }
 lim() { if command -v timeout >/dev/null; then timeout 15 "$@"; else "$@"; fi; }
+# With the argument no-compose, Compose is not asked: its version costs a process that may be
+# slow to start (docker-compose v1 is Python, ~1-4 s), and a repeat probe already knows it.
+compose=1; [ "$1" = no-compose ] && compose=
 kv uname "$(uname -r -m)"
 kv id "$(id)"
 while IFS= read -r l; do case "$l" in PRETTY_NAME=*) kv os "$\{l#PRETTY_NAME=}";; esac; done </etc/os-release
@@ -54,11 +57,11 @@ if command -v docker >/dev/null; then
     [ -n "$root" ] || root=/var/lib/docker
   elif [ "$rc" = 0 ]; then root=$(rootof "$out" /var/lib/docker); else root=/var/lib/docker; fi
   dfree "$root" rt.docker.df
-  for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
+  [ -n "$compose" ] && for d in "$HOME/.docker/cli-plugins" /usr/local/lib/docker/cli-plugins /usr/local/libexec/docker/cli-plugins /usr/lib/docker/cli-plugins /usr/libexec/docker/cli-plugins; do
     if [ -x "$d/docker-compose" ]; then kv compose.plugin "$(lim docker compose version --short)"; break; fi
   done
 fi
-if command -v docker-compose >/dev/null; then kv compose.v1 "$(lim docker-compose version --short)"; fi
+if [ -n "$compose" ] && command -v docker-compose >/dev/null; then kv compose.v1 "$(lim docker-compose version --short)"; fi
 if command -v podman >/dev/null; then
   kv rt.podman.path "$(command -v podman)"
   out=$(lim podman info --format '{{.Version.Version}}|{{.Store.GraphRoot}}|{{.Store.GraphDriverName}}' 2>&1); rc=$?
@@ -67,7 +70,7 @@ if command -v podman >/dev/null; then
   access podman "$rc" "$out" podman info --format '{{.Version.Version}}'
   [ "$rc" = 0 ] && root=$(rootof "$out" /var/lib/containers/storage) || root=/var/lib/containers/storage
   dfree "$root" rt.podman.df
-  if command -v podman-compose >/dev/null; then kv compose.podman "$(lim podman-compose --version)"; fi
+  if [ -n "$compose" ] && command -v podman-compose >/dev/null; then kv compose.podman "$(lim podman-compose --version)"; fi
 fi
 if command -v nerdctl >/dev/null; then
   kv rt.nerdctl.path "$(command -v nerdctl)"
@@ -76,7 +79,7 @@ if command -v nerdctl >/dev/null; then
   [ "$rc" = 0 ] || kv rt.nerdctl.client "$(nerdctl --version)"
   access nerdctl "$rc" "$out" nerdctl info --format '{{.ServerVersion}}'
   dfree /var/lib/containerd rt.nerdctl.df
-  kv compose.nerdctl "$(lim nerdctl compose version --short)"
+  [ -n "$compose" ] && kv compose.nerdctl "$(lim nerdctl compose version --short)"
 fi
 if command -v k3s >/dev/null; then
   kv rt.k3s.path "$(command -v k3s)"

@@ -157,13 +157,26 @@ export function deviceShell(conn: SshConnection): DeviceShell {
   return s;
 }
 
+const composeSeen = new WeakMap<SshConnection, { runtime?: string; compose: ProbeResult['compose'] }>();
+
 /**
  * The device probe (devices/probe.ts's script and parser) run in the device shell, so a deploy on
- * a connection that is already open pays no new session for it.
+ * a connection that is already open pays no new session for it. Compose is asked on the first
+ * probe of a connection only and remembered with it: its version costs a process that can take
+ * seconds to start (docker-compose v1 is Python), and it does not change between two deploys.
  */
 export async function probeViaShell(conn: SshConnection, o: { runtime?: RuntimeName; signal?: AbortSignal } = {}): Promise<ProbeResult> {
-  const r = await deviceShell(conn).run(['sh', '-c', PROBE_SCRIPT], { signal: o.signal });
+  const seen = composeSeen.get(conn);
+  const args = seen ? ['pier-probe', 'no-compose'] : [];
+  const r = await deviceShell(conn).run(['sh', '-c', PROBE_SCRIPT, ...args], { signal: o.signal });
   const p = parseProbeOutput(r.stdout, o.runtime);
   if (!p.machine) throw deviceErrors.config(conn.target.name, `The probe of ${conn.target.name} printed nothing usable (exit ${r.code}). Its login shell must be a POSIX shell.`);
+  // Compose depends on the runtime chosen; with another runtime than last time, ask again.
+  if (seen && seen.runtime !== p.runtime?.name) {
+    composeSeen.delete(conn);
+    return probeViaShell(conn, o);
+  }
+  if (seen) p.compose = seen.compose;
+  else composeSeen.set(conn, { runtime: p.runtime?.name, compose: p.compose });
   return p;
 }
