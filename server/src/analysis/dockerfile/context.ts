@@ -1,12 +1,12 @@
 // The parsed view of a Dockerfile that every rule reads: stages with resolved base images,
 // RUN scripts parsed as shell, and helpers to report findings. Built once per analysis.
 
-import { DockerfileParser, type Dockerfile, type Instruction, type From, type Arg, type Env } from 'dockerfile-ast';
+import { DockerfileParser, type Dockerfile, type Instruction, type Arg, type Env } from 'dockerfile-ast';
 import { LineIndex } from '../engine/text';
 import type { LintSettings, Range, Report } from '../engine/types';
 import { parseShell, type ShellScript } from './shell';
-import { substitute, PLATFORM_ARGS, type Vars } from './variables';
-import { parseImageRef, type ImageRef } from './image-ref';
+import { substitute, type Vars } from './variables';
+import { lineageOf, splitStages, type StageCore } from './stages';
 
 /** What the analysis may know about the files around the Dockerfile (absent in pure editor buffers). */
 export interface FileFacts {
@@ -17,25 +17,8 @@ export interface FileFacts {
 }
 
 /** One build stage. */
-export interface Stage {
-  index: number;
-  /** The `AS name`, lower-cased; undefined when unnamed. */
-  name?: string;
-  from: From;
-  /** The base image text after ARG substitution. */
-  image: string;
-  /** True when every variable in the image text was resolved. */
-  imageResolved: boolean;
-  /** The parsed reference; undefined for `scratch`, stage references and unresolved text. */
-  ref?: ImageRef;
-  /** The earlier stage this one builds on (`FROM build AS final`). */
-  parent?: Stage;
-  /** `--platform` value after substitution, as written when it names a platform variable. */
-  platform?: string;
-  /** Instructions after FROM, up to the next FROM. */
-  instructions: Instruction[];
+export interface Stage extends StageCore<Stage> {
   runs: RunInfo[];
-  isFinal: boolean;
 }
 
 /** A RUN instruction with its script parsed. */
@@ -81,50 +64,7 @@ export interface DockerfileContext {
 export function buildContext(text: string, settings: LintSettings, files: FileFacts, report: (r: Report) => void): DockerfileContext {
   const lines = new LineIndex(text);
   const dockerfile = DockerfileParser.parse(text);
-  const globalArgs: Vars = new Map();
-  for (const a of dockerfile.getInitialARGs()) {
-    const p = a.getProperty();
-    if (p?.getName()) globalArgs.set(p.getName(), p.getValue() ?? undefined);
-  }
-
-  const stages: Stage[] = [];
-  const byName = new Map<string, Stage>();
-  let current: Stage | undefined;
-  for (const inst of dockerfile.getInstructions()) {
-    if (inst.getKeyword() === 'FROM') {
-      const from = inst as From;
-      const raw = from.getImage() ?? '';
-      const sub = substitute(raw, globalArgs);
-      const stageName = from.getBuildStage()?.toLowerCase();
-      const parent = byName.get(sub.value.toLowerCase());
-      const plat = from.getPlatformFlag()?.getValue() ?? undefined;
-      const platform = plat === undefined ? undefined : substitute(plat, new Map([...globalArgs].filter(([k]) => !PLATFORM_ARGS.has(k)))).value;
-      current = {
-        index: stages.length,
-        name: stageName,
-        from,
-        image: sub.value,
-        imageResolved: sub.complete,
-        ref: parent || !sub.complete || sub.value.toLowerCase() === 'scratch' ? undefined : parseImageRef(sub.value),
-        parent,
-        platform,
-        instructions: [],
-        runs: [],
-        isFinal: false,
-      };
-      stages.push(current);
-      if (stageName && !byName.has(stageName)) byName.set(stageName, current);
-    } else if (current) {
-      current.instructions.push(inst);
-    }
-  }
-  if (stages.length) stages[stages.length - 1].isFinal = true;
-
-  const stageOfInst = new Map<Instruction, Stage>();
-  for (const s of stages) {
-    stageOfInst.set(s.from, s);
-    for (const i of s.instructions) stageOfInst.set(i, s);
-  }
+  const { globalArgs, stages, byName, owner: stageOfInst } = splitStages<Stage>(dockerfile, (core) => ({ ...core, runs: [] }));
 
   const flag = (inst: Instruction, name: string): string | undefined => {
     const flags = (inst as unknown as { getFlags?: () => Array<{ getName(): string; getValue(): string | null }> }).getFlags?.() ?? [];
@@ -170,11 +110,7 @@ export function buildContext(text: string, settings: LintSettings, files: FileFa
     settings,
     files,
     finalStage: stages[stages.length - 1],
-    lineage(stage) {
-      const chain: Stage[] = [];
-      for (let s: Stage | undefined = stage; s && chain.length <= stages.length; s = s.parent) chain.unshift(s);
-      return chain;
-    },
+    lineage: (stage) => lineageOf(stage, stages.length),
     stageByRef(ref) {
       const v = substitute(ref, globalArgs).value.toLowerCase();
       if (/^\d+$/.test(v)) return stages[Number(v)];

@@ -37,7 +37,7 @@ function imageLines(ctx: DockerfileView, stage: StageView): string[] {
   const lines: string[] = [];
   if (stage.parent) {
     const p = stage.parent;
-    lines.push(`Builds on stage \`${p.name ?? p.index}\` (line ${p.from.getRange().start.line + 1}), whose base is \`${ctx.lineage(p)[0].image}\`.`);
+    lines.push(`Builds on stage \`${p.from.getBuildStage() ?? p.index}\` (line ${p.from.getRange().start.line + 1}), whose base is \`${ctx.lineage(p)[0].image}\`.`);
   } else if (stage.image.toLowerCase() === 'scratch') {
     lines.push('`scratch`: an empty image; only what this stage copies in ships.');
   } else {
@@ -53,7 +53,7 @@ function imageLines(ctx: DockerfileView, stage: StageView): string[] {
     }
   }
   if (stage.platform !== undefined) lines.push(`Platform: \`${stage.platform}\``);
-  lines.push(stage.isFinal ? 'This is the final stage: it is the image that ships.' : `Stage ${stage.index}${stage.name ? ` \`${stage.name}\`` : ''}: only what later stages copy out of it ships.`);
+  lines.push(stage.isFinal ? 'This is the final stage: it is the image that ships.' : `Stage ${stage.index}${stage.name ? ` \`${stage.from.getBuildStage()}\`` : ''}: only what later stages copy out of it ships.`);
   return lines;
 }
 
