@@ -1,16 +1,19 @@
 // A real registry for the size tests: Debian's docker-registry (the reference implementation) on
 // 127.0.0.1 with its own config and storage, loaded with images built in the lab's build engine
 // and copied in with skopeo, plus a multi-platform index written through the registry API.
-// Stopped by PID. Prerequisites missing: a loud SKIPPED line, or a failure under CI.
+// Started and stopped by PID through test/helpers/process.ts. Prerequisites missing: a loud
+// SKIPPED line, or a failure under CI.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BUILD_SOCKET, docker, ensureBaseImages, ensureBuildEngine } from '../../client/src/edge/lab';
 import { run } from '../../client/src/edge/lab/run';
+import { freePort, startProcess } from '../helpers/process';
+
+export { freePort };
 
 const warned = new Set<string>();
 
@@ -42,18 +45,6 @@ export async function ensureSizePackages(): Promise<void> {
   await run('apt-get', ['install', '-y', '-q', '--no-install-recommends', '-o', 'DPkg::Lock::Timeout=600', ...missing], { timeoutMs: 1_200_000 });
 }
 
-/** A free TCP port on loopback. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** A running registry. */
 export interface TestRegistry {
   host: string;
@@ -71,36 +62,15 @@ export async function startRegistry(): Promise<TestRegistry> {
   const config = join(dir, 'config.yml');
   mkdirSync(join(dir, 'storage'));
   writeFileSync(config, `version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'storage')}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n`);
-  const child = spawn('/usr/bin/docker-registry', ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('docker-registry did not start within 20 s')), 20_000);
-    const onLine = (d: Buffer) => {
-      if (/listening on/.test(d.toString('utf8'))) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout!.on('data', onLine);
-    child.stderr!.on('data', onLine);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`docker-registry exited with ${code}`));
-    });
-  });
-  child.stdout!.resume();
-  child.stderr!.resume();
+  const reg = await startProcess('/usr/bin/docker-registry', ['serve', config], { ready: /listening on/, timeoutMs: 20_000 });
   const host = `127.0.0.1:${port}`;
   return {
     host,
     url: `http://${host}`,
     dir,
-    child,
+    child: reg.child,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
-        const gone = new Promise((r) => child.once('exit', r));
-        process.kill(child.pid, 'SIGTERM');
-        await gone;
-      }
+      await reg.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,14 +1,17 @@
 // A real OpenSSH sshd on 127.0.0.1 for tests: throw-away host and client keys in a temp dir, a
-// random free port, readiness awaited on sshd's own "Server listening" line, and a stop by PID.
+// random free port, readiness awaited on sshd's own "Server listening" line, and a stop by PID
+// (both through test/helpers/process.ts).
 // Installs Debian's openssh-server when it is missing (tests run as root on CI).
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort, ProcessNotReady, startProcess, stopChild, type TestProcess } from '../../helpers/process';
+
+export { freePort, stopChild };
 
 const run = promisify(execFile);
 const SSHD = '/usr/sbin/sshd';
@@ -68,18 +71,6 @@ export async function keygen(dir: string, name: string, passphrase = '', type = 
   return { path, pub: (await readFile(`${path}.pub`, 'utf8')).trim() };
 }
 
-/** A free TCP port on 127.0.0.1, as the kernel hands it out. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** A running sshd and what a test needs to reach it. */
 export interface TestSshd {
   dir: string;
@@ -129,56 +120,29 @@ export async function startSshd(opts: { dir?: string; extraConfig?: string; logL
         opts.extraConfig ?? '',
       ].join('\n') + '\n',
     );
-    const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let log = '';
-    const ready = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), 15_000);
-      child.stderr!.setEncoding('utf8');
-      child.stderr!.on('data', (d: string) => {
-        log += d;
-        if (/Server listening on 127\.0\.0\.1 port/.test(log)) {
-          clearTimeout(timer);
-          resolve(true);
-        }
-      });
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve(false);
-      });
-    });
-    if (!ready) {
-      await stopChild(child);
+    let sshd: TestProcess;
+    try {
+      sshd = await startProcess(SSHD, ['-D', '-e', '-f', config], { ready: /Server listening on 127\.0\.0\.1 port/, timeoutMs: 15_000 });
+    } catch (e) {
       // Another process may have taken the port between probing and binding: try another.
-      if (tries < 3 && /Address already in use/.test(log)) continue;
-      throw new Error(`sshd did not start:\n${log}`);
+      if (e instanceof ProcessNotReady && tries < 3 && /Address already in use/.test(e.log)) continue;
+      throw e instanceof ProcessNotReady ? new Error(`sshd did not start:\n${e.log}`) : e;
     }
     return {
       dir,
       port,
-      pid: child.pid!,
+      pid: sshd.pid,
       user: TEST_USER,
       hostKey,
       clientKey,
       authorizedKeys,
-      log: () => log,
+      log: sshd.log,
       stop: async () => {
-        await stopChild(child);
+        await sshd.stop();
         if (!opts.dir) await rm(dir, { recursive: true, force: true });
       },
     };
   }
-}
-
-/** Stop a child by its PID and wait for it to be gone. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  try {
-    process.kill(child.pid!, 'SIGTERM');
-  } catch {
-    return;
-  }
-  await gone;
 }
 
 /** A running ssh-agent with its socket. */
