@@ -8,6 +8,7 @@ import { deviceCommand } from './device';
 import { sizeCommand } from './size';
 import { buildCommand } from './build';
 import { deployCommand } from './deploy';
+import { logsCommand } from './logs';
 
 /** The command table. */
 export const commands: CliCommand[] = [
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   sizeCommand,
   buildCommand,
   deployCommand,
+  logsCommand,
 ];
