@@ -8,6 +8,9 @@ import { deviceCommand } from './device';
 import { sizeCommand } from './size';
 import { buildCommand } from './build';
 import { deployCommand } from './deploy';
+import { psCommand } from './ps';
+import { rollbackCommand } from './rollback';
+import { execCommand } from './exec';
 import { logsCommand } from './logs';
 
 /** The command table. */
@@ -19,5 +22,8 @@ export const commands: CliCommand[] = [
   sizeCommand,
   buildCommand,
   deployCommand,
+  psCommand,
+  rollbackCommand,
+  execCommand,
   logsCommand,
 ];

@@ -64,6 +64,13 @@ export const commandTable: readonly PierCommand[] = [
   { id: 'pier.pickDeployTarget', title: 'Pick Deploy Target', icon: '$(target)', palette: 'false', trusted: false, run: (env) => setDeployTarget(env.devices) },
   { id: 'pier.runDeviceDoctor', title: 'Run Device Doctor', icon: '$(heart)', palette: TRUSTED, trusted: true, run: (env, n) => runDeviceDoctor(env.devices, node(n)) },
   { id: 'pier.openDeviceTerminal', title: 'Open SSH Terminal', icon: '$(terminal)', palette: TRUSTED, trusted: true, run: (env, n) => openDeviceTerminal(env.devices, node(n)) },
+  { id: 'pier.containerStart', title: 'Start Container', icon: '$(debug-start)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'start', node(n)) },
+  { id: 'pier.containerStop', title: 'Stop Container', icon: '$(debug-stop)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'stop', node(n)) },
+  { id: 'pier.containerRestart', title: 'Restart Container', icon: '$(debug-restart)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'restart', node(n)) },
+  { id: 'pier.containerRemove', title: 'Remove Container', icon: '$(trash)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'remove', node(n)) },
+  { id: 'pier.containerInspect', title: 'Inspect Container', icon: '$(json)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).inspectContainer(env.devices, node(n)) },
+  { id: 'pier.containerShell', title: 'Open Shell in Container', icon: '$(terminal)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).openContainerTerminal(env.devices, node(n)) },
+  { id: 'pier.rollback', title: 'Roll Back to Previous Version', icon: '$(history)', palette: TRUSTED, trusted: true, run: async (env, n, app) => (await import('./rollback.js')).rollBack(env.devices, node(n), typeof app === 'string' ? app : undefined) },
 ];
 
 /** Register every command of the table; trusted ones refuse in a restricted workspace. */

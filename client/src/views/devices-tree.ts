@@ -98,6 +98,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceNode>, vscode.
           item.iconPath = new vscode.ThemeIcon(c.state === 'running' ? 'debug-start' : 'debug-stop');
           item.tooltip = `${c.name}\n${c.image}\n${c.status}\n${c.id.slice(0, 12)}`;
           item.contextValue = 'pier.container';
+          item.id = JSON.stringify(['pier.container', d.name, c.name]); // read by commands/container-pick.ts
           return { kind: 'leaf', item };
         });
       }
