@@ -13,7 +13,7 @@ import type { Device } from '../edge/devices/list';
 import type { ProbeResult } from '../edge/devices/probe';
 import { loadRunConfig } from '../edge/run/config';
 import { containerNames } from '../edge/run/container-args';
-import { deployContainer } from '../edge/run/run-container';
+import { runDeployStep } from '../edge/run/deploy-step';
 import type { RunOutcome } from '../edge/run/types';
 import { formatProgress } from '../edge/ship/progress';
 import { appRepository, shipImage, type ShipResult } from '../edge/ship/ship';
@@ -136,17 +136,13 @@ export async function runDeployPipeline(
     shipped.push(r);
   }
   if (req.until === 'build') return { summary: `built ${jobs.map((j) => j.app).join(', ')} for ${platform}.`, shipped, probe };
-  if (req.kind === 'compose') {
-    throw new PendingStepError('run', `${shipped.map((r) => r.tag).join(', ')} ${shipped.length === 1 ? 'is' : 'are'} on ${req.device.name}, but starting a Compose project there is not part of this build of Pier yet; the running services were not touched.`);
-  }
   signal.throwIfAborted();
-  const version = shipped[0].version;
-  report({ phase: 'run', message: `starting ${config!.name} ${version}` });
-  const run = await deployContainer({ conn, runtime: rt, signal, onEvent: (e) => report({ phase: 'run', message: e.message, log: `run/${e.phase}: ${e.message}` }) }, config!, version);
+  report({ phase: 'run', message: `starting ${shipped.map((r) => r.tag).join(', ')}` });
+  const run = await runDeployStep({ conn, runtime: rt, signal, onEvent: (e) => report({ phase: 'run', message: e.message, log: `run/${e.phase}: ${e.message}` }) }, { kind: req.kind, file: req.file, project: req.kind === 'compose' ? composeBuilds(req.file).project : undefined, shipped, probe, workspaceRoot: req.workspaceFolder });
   if (run.status === 'failed' || run.status === 'rolled-back') {
     if (run.failure?.logs) o.log(`last lines of the failed version:\n${run.failure.logs}`);
     throw new RunFailedError(run);
   }
   report({ phase: 'logs', message: `following ${run.app}` });
-  return { summary: run.summary, shipped, run, probe, logsTarget: { device: req.device.name, ref: containerNames(run.app).current, kind: 'container' } };
+  return { summary: run.summary, shipped, run, probe, logsTarget: { device: req.device.name, ref: req.kind === 'compose' ? run.app : containerNames(run.app).current, kind: req.kind === 'compose' ? 'compose' : 'container' } };
 }

@@ -11,6 +11,7 @@ import { builtServices, releaseFromFiles } from './compose-release';
 import { loadRunConfig } from './config';
 import { composeKind, deployCompose } from './run-compose';
 import { deployContainer, type RunTarget } from './run-container';
+import { rt } from './device-ops';
 import type { RunConfig, RunOutcome } from './types';
 
 /** An image the ship step put on the device. */
@@ -76,9 +77,20 @@ export async function runDeployStep(t: RunTarget, req: DeployStepRequest): Promi
   const images: Record<string, string> = {};
   for (const service of builtServices(config.compose!.files.map((f) => readFileSync(f, 'utf8')))) {
     const s = req.shipped.find((x) => x.app === appRepository(`${project}-${service}`));
-    if (s) images[service] = s.tag;
+    // A service not built this time (a deploy of one service) keeps the image it runs now.
+    const running = s ? undefined : await runningImage(t, appRepository(config.name), service);
+    if (s || running) images[service] = s?.tag ?? running!;
   }
   const rel = releaseFromFiles(config.compose!.files, config.compose!.envFile, images);
   return deployCompose(t, config, kind, rel);
 }
 
+
+/** The image the project's container for `service` runs now, if any. */
+async function runningImage(t: RunTarget, project: string, service: string): Promise<string | undefined> {
+  const ids = (await rt(t.conn, t.runtime, ['ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`, '--filter', `label=com.docker.compose.service=${service}`], t.signal)).stdout.split('\n').filter(Boolean);
+  if (!ids.length) return undefined;
+  // The name it was created with (`ps` shows an image ID when the image has several names).
+  const r = await rt(t.conn, t.runtime, ['inspect', '-f', '{{.Config.Image}}', ids[0]], t.signal);
+  return r.stdout.split('\n').map((l) => l.trim()).find(Boolean);
+}
