@@ -1,5 +1,8 @@
 // Bundles the three entry points. `vscode` is provided by the extension host and stays external.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const common = {
@@ -17,8 +20,69 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
+// The extension is bundled as ES modules with code splitting, so that each `import()` in its
+// source (the deploy pipeline, the size breakdown with the shell parser, the language client)
+// becomes a chunk loaded on first use and activation reads only dist/extension.js. Each output
+// file is then turned into CommonJS, which the extension host loads; shared code sits in shared
+// chunks, so every module still exists once. Source maps are carried through both steps.
+const extensionTmp = path.join(os.tmpdir(), `pier-extension-esm-${process.pid}`);
+const toCommonJs = {
+  name: 'esm-chunks-to-cjs',
+  setup(build) {
+    build.onEnd(async (result) => {
+      if (result.errors.length || !result.metafile) return;
+      const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.js'));
+      await Promise.all(
+        files.map((f) =>
+          esbuild.build({
+            entryPoints: [f],
+            outfile: path.join('dist', path.relative(extensionTmp, f)),
+            bundle: false,
+            format: 'cjs',
+            platform: 'node',
+            target: 'node20',
+            minify: common.minify,
+            sourcemap: 'linked',
+            legalComments: 'none',
+            // import() of a chunk becomes require() in a promise: the chunk then shares the
+            // require cache with the others, instead of going through Node's ES module loader.
+            supported: { 'dynamic-import': false },
+            // Third-party code was already checked by the bundling step; repeat no warnings.
+            logLevel: 'error',
+          }),
+        ),
+      );
+      await pruneChunks(new Set(files.map((f) => path.basename(f))));
+    });
+  },
+};
+
+// Chunk names carry a content hash, so an unchanged chunk keeps its name and file. Chunks this
+// build did not write are left a while, because an extension host started from an earlier build
+// may still load them on first use; a packaging (--minify) build removes them all, so the .vsix
+// holds only what this build references.
+async function pruneChunks(keep) {
+  const dir = path.join('dist', 'chunks');
+  const names = await fs.readdir(dir).catch(() => []);
+  const before = Date.now() - 30 * 60_000;
+  for (const n of names) {
+    if (keep.has(n.replace(/\.map$/, ''))) continue;
+    const st = await fs.stat(path.join(dir, n)).catch(() => undefined);
+    if (st && (common.minify || st.mtimeMs < before)) await fs.rm(path.join(dir, n), { force: true });
+  }
+}
+
 const builds = [
-  { ...common, entryPoints: { extension: 'client/src/extension.ts' }, outdir: 'dist' },
+  {
+    ...common,
+    entryPoints: { extension: 'client/src/extension.ts' },
+    format: 'esm',
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outdir: extensionTmp,
+    metafile: true,
+    plugins: [toCommonJs],
+  },
   { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'client/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
 ];
@@ -27,4 +91,5 @@ if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  await fs.rm(extensionTmp, { recursive: true, force: true });
 }

@@ -3,9 +3,8 @@
 // workspace/configuration (the client answers it) and registers its own watchers for
 // .hadolint.yaml and .dockerignore, so nothing else needs passing here.
 
-import * as path from 'node:path';
 import { languages, window, workspace, type ExtensionContext, type TextDocument } from 'vscode';
-import { LanguageClient, TransportKind, type DocumentSelector, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { DocumentSelector, LanguageClient } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient | undefined> | undefined;
@@ -24,30 +23,27 @@ export const documentSelector: DocumentSelector = [
 
 /** Start the client once; resolves when the server is up (or undefined when it failed to start). */
 export function startLanguageClient(context: ExtensionContext): Promise<LanguageClient | undefined> {
-  if (starting) return starting;
-  const module = context.asAbsolutePath(path.join('dist', 'server.js'));
-  // Node 22+ (recent VS Code builds) keeps V8's compiled code for the server bundle here, so
-  // later starts skip most of the parse and compile; older runtimes ignore the variable.
-  const env = { ...process.env, NODE_COMPILE_CACHE: path.join(context.globalStorageUri.fsPath, 'server-compile-cache') };
-  const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc, options: { env } },
-    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
-  };
-  const clientOptions: LanguageClientOptions = {
-    documentSelector,
-    diagnosticCollectionName: 'pier',
-  };
-  const c = new LanguageClient('pier', 'Pier Language Server', serverOptions, clientOptions);
-  client = c;
-  context.subscriptions.push(c);
-  starting = c.start().then(
-    () => c,
-    (e: unknown) => {
-      void window.showErrorMessage(`Pier's language server did not start: ${(e as Error)?.message ?? String(e)}`);
-      return undefined;
+  // vscode-languageclient is a third of the extension's code: the bundler gives the module that
+  // uses it a chunk of its own, loaded here, so a window that never opens a Dockerfile or Compose
+  // file never loads it.
+  starting ??= import('./language-client-start.js').then(
+    ({ createLanguageClient }) => {
+      const c = createLanguageClient(context, documentSelector);
+      client = c;
+      context.subscriptions.push(c);
+      return c.start().then(
+        () => c,
+        (e: unknown) => failed(e),
+      );
     },
+    (e: unknown) => failed(e),
   );
   return starting;
+}
+
+function failed(e: unknown): undefined {
+  void window.showErrorMessage(`Pier's language server did not start: ${(e as Error)?.message ?? String(e)}`);
+  return undefined;
 }
 
 /** Whether a document is one the server analyses (the selector above, asked of VS Code). */

@@ -42,8 +42,15 @@ export function deployFailure(e: unknown, phase: DeployPhase, device: string): {
     }
   }
   if (phase === 'build') return { message: `${where}: ${text}`, actions: [log], cancelled: false };
-  if ((e as Error)?.name === 'RunFailedError' && /rolled back|previous version/i.test(text)) return { message: `${where}: ${text}`, actions: [log], cancelled: false };
-  if (phase === 'run') return { message: `${where}: ${text}`, actions: [{ title: 'Roll Back', command: 'pier.rollback', args: [{ device }] }, log], cancelled: false };
+  // The device already put the previous version back by itself: there is nothing to roll back.
+  const outcome = (e as { outcome?: { status?: string; app?: string } })?.outcome;
+  const status = outcome?.status;
+  const app = outcome?.app;
+  if ((e as Error)?.name === 'RunFailedError' && (status === 'rolled-back' || (!status && /rolled back|previous version/i.test(text)))) return { message: `${where}: ${text}`, actions: [log], cancelled: false };
+  // The new version failed its start or health check with nothing put back, or the link broke
+  // while it started: rolling back to the last version that ran well is the next thing to try
+  // (the command asks which app when the error does not say).
+  if (phase === 'run') return { message: `${where}: ${text}`, actions: [{ title: 'Roll Back', command: 'pier.rollback', args: app ? [{ kind: 'device', name: device }, app] : [{ kind: 'device', name: device }] }, log], cancelled: false };
   if (phase === 'ship' || phase === 'probe') return { message: `${where}: ${text}`, actions: [log, doctor], cancelled: false };
   return { message: `${where}: ${text}`, actions: [log], cancelled: false };
 }

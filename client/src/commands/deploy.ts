@@ -8,11 +8,14 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { defaultPierKnownHostsFile } from '../edge/ssh/target';
 import { pickDevice } from './device-pick';
+import { appName, isDeployable } from './deploy-files';
 import { deployFailure, type DeployPhase } from './deploy-errors';
 import { runDeployPipeline, type DeployRequest, type StepReport } from './deploy-pipeline';
 import { BuildFailed } from '../edge/build/build';
 import { logsTask } from '../tasks/pier-tasks';
 import type { CommandEnv } from './table';
+
+export { appName, isDeployable };
 
 let buildDiagnostics: vscode.DiagnosticCollection | undefined;
 
@@ -31,13 +34,6 @@ export function showDeployLog(): void {
 
 /** What the command may be called with: a file (code lens, title bar, explorer), or that plus a Compose service. */
 type DeployArg = vscode.Uri | { uri?: vscode.Uri | string; service?: string; device?: string } | undefined;
-
-const DEPLOYABLE = /(^|[\\/])((Dockerfile|Containerfile)(\.[^\\/]*)?|[^\\/]*\.(Dockerfile|dockerfile)|(docker-)?compose(\.[^\\/]*)?\.ya?ml)$/;
-
-/** Whether a path names a Dockerfile or a Compose file. */
-export function isDeployable(fsPath: string): boolean {
-  return DEPLOYABLE.test(fsPath);
-}
 
 /** The file to deploy: the argument, the active editor, else one picked from the workspace. */
 async function deployFile(arg: DeployArg): Promise<vscode.Uri | undefined> {
@@ -154,15 +150,6 @@ function showBuildDiagnostics(e: BuildFailed): void {
     byFile.set(d.file, [...(byFile.get(d.file) ?? []), diag]);
   }
   for (const [f, ds] of byFile) buildDiagnostics.set(vscode.Uri.file(f), ds);
-}
-
-/** The app's name: the folder the Dockerfile or Compose file lives in. */
-export function appName(file: vscode.Uri): string {
-  const dir = path.basename(path.dirname(file.fsPath));
-  const base = path.basename(file.fsPath);
-  // Dockerfile.api and api.Dockerfile name their app after the suffix or prefix.
-  const m = /^(?:Dockerfile|Containerfile)\.(.+)$/.exec(base) ?? /^(.+)\.(?:Dockerfile|dockerfile)$/.exec(base);
-  return (m?.[1] ?? dir).toLowerCase().replace(/[^a-z0-9._-]+/g, '-') || 'app';
 }
 
 /** pier.fixHostKey: open Pier's known_hosts at the device's line, with how to replace the key. */

@@ -6,14 +6,11 @@
 
 import * as vscode from 'vscode';
 import { addDevice } from './device-add';
-import { runDeviceDoctor } from './device-doctor';
 import { refreshDevices } from './device-refresh';
 import { setDeployTarget } from './device-target';
 import { openDeviceTerminal } from './device-terminal';
 import { testDeviceConnection } from './device-test';
-import { deploy, showDeployLog, fixHostKey } from './deploy';
-import { startLab } from './lab-start';
-import { showImageSizeBreakdown } from './show-image-size-breakdown';
+import { showLogs } from '../logs/logs-view';
 import type { DeviceService } from '../views/devices-service';
 import type { DevicesTree, DeviceNode } from '../views/devices-tree';
 
@@ -43,26 +40,32 @@ export const TRUSTED = 'isWorkspaceTrusted';
 
 const node = (a: unknown): DeviceNode | undefined => (a && typeof a === 'object' && 'kind' in a ? (a as DeviceNode) : undefined);
 
+// Commands whose code is heavy (the deploy pipeline with its builders and the shell parser, the
+// size breakdown, the lab, the doctor) are imported when first run: the bundler puts each in a
+// chunk of its own, so activation loads only the table, the views and the SSH layer.
+const deployCmd = () => import('./deploy.js');
+
 /** Every command of the extension. */
 export const commandTable: readonly PierCommand[] = [
-  { id: 'pier.deploy', title: 'Deploy', icon: '$(rocket)', palette: TRUSTED, trusted: true, run: (env, a) => deploy(env, a) },
-  { id: 'pier.showDeployLog', title: 'Show Deploy Log', icon: '$(output)', trusted: false, run: () => showDeployLog() },
-  { id: 'pier.fixHostKey', title: 'Fix Host Key', palette: 'false', trusted: true, run: (env, a) => fixHostKey(env, a) },
-  { id: 'pier.startLab', title: 'Start Device Lab', icon: '$(beaker)', palette: `${TRUSTED} && isLinux`, trusted: true, run: (env) => startLab(env) },
+  { id: 'pier.deploy', title: 'Deploy', icon: '$(rocket)', palette: TRUSTED, trusted: true, run: async (env, a) => (await deployCmd()).deploy(env, a) },
+  { id: 'pier.showDeployLog', title: 'Show Deploy Log', icon: '$(output)', trusted: false, run: async () => (await deployCmd()).showDeployLog() },
+  { id: 'pier.showLogs', title: 'Show Logs', icon: '$(list-flat)', trusted: false, run: (_env, a) => showLogs(a) },
+  { id: 'pier.fixHostKey', title: 'Fix Host Key', palette: 'false', trusted: true, run: async (env, a) => (await deployCmd()).fixHostKey(env, a) },
+  { id: 'pier.startLab', title: 'Start Device Lab', icon: '$(beaker)', palette: `${TRUSTED} && isLinux`, trusted: true, run: async (env) => (await import('./lab-start.js')).startLab(env) },
   { id: 'pier.openWalkthrough', title: 'Get Started with Pier', trusted: false, run: () => vscode.commands.executeCommand('workbench.action.openWalkthrough', 'pier-dev.pier#pier.gettingStarted', false) },
   {
     id: 'pier.showImageSizeBreakdown',
     title: 'Show Image Size Breakdown',
     icon: '$(graph)',
     trusted: false,
-    run: (env, image) => showImageSizeBreakdown(env.context, typeof image === 'string' ? image : undefined),
+    run: async (env, image) => (await import('./show-image-size-breakdown.js')).showImageSizeBreakdown(env.context, typeof image === 'string' ? image : undefined),
   },
   { id: 'pier.addDevice', title: 'Add Device', icon: '$(add)', trusted: false, run: (env) => addDevice(env.devices) },
   { id: 'pier.refreshDevices', title: 'Refresh Devices', icon: '$(refresh)', trusted: false, run: (env) => refreshDevices(env.devices, env.tree) },
   { id: 'pier.testDeviceConnection', title: 'Test Connection', icon: '$(plug)', palette: TRUSTED, trusted: true, run: (env, n) => testDeviceConnection(env.devices, node(n)) },
   { id: 'pier.setDeployTarget', title: 'Set as Deploy Target', icon: '$(target)', trusted: false, run: (env, n) => setDeployTarget(env.devices, node(n)) },
   { id: 'pier.pickDeployTarget', title: 'Pick Deploy Target', icon: '$(target)', palette: 'false', trusted: false, run: (env) => setDeployTarget(env.devices) },
-  { id: 'pier.runDeviceDoctor', title: 'Run Device Doctor', icon: '$(heart)', palette: TRUSTED, trusted: true, run: (env, n) => runDeviceDoctor(env.devices, node(n)) },
+  { id: 'pier.runDeviceDoctor', title: 'Run Device Doctor', icon: '$(heart)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./device-doctor.js')).runDeviceDoctor(env.devices, node(n)) },
   { id: 'pier.openDeviceTerminal', title: 'Open SSH Terminal', icon: '$(terminal)', palette: TRUSTED, trusted: true, run: (env, n) => openDeviceTerminal(env.devices, node(n)) },
   { id: 'pier.containerStart', title: 'Start Container', icon: '$(debug-start)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'start', node(n)) },
   { id: 'pier.containerStop', title: 'Stop Container', icon: '$(debug-stop)', palette: TRUSTED, trusted: true, run: async (env, n) => (await import('./container-actions.js')).runContainerAction(env.devices, 'stop', node(n)) },

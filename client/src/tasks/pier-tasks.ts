@@ -9,11 +9,9 @@
 
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { followLogs } from '../edge/logs';
 import type { LogEntry } from '../edge/logs';
 import type { Device } from '../edge/devices/list';
-import { appName, isDeployable } from '../commands/deploy';
-import { runDeployPipeline } from '../commands/deploy-pipeline';
+import { appName, isDeployable } from '../commands/deploy-files';
 import type { DeviceService } from '../views/devices-service';
 
 /** The task type id, as package.json's taskDefinitions declares it. */
@@ -105,6 +103,8 @@ async function runTask(devices: DeviceService, def: PierTaskDefinition, folder: 
   if (def.command === 'logs') return followInTerminal(devices, device, def.app ?? (file ? appName(vscode.Uri.file(file)) : undefined), line, signal);
   if (!file) throw new Error('No Dockerfile or Compose file: set "file" in the task, or open one.');
   const uri = vscode.Uri.file(file);
+  // The pipeline (builders, shipping, the shell parser) loads when a task runs, not at activation.
+  const { runDeployPipeline } = await import('../commands/deploy-pipeline.js');
   const outcome = await runDeployPipeline(
     { file, kind: /compose/i.test(path.basename(file)) ? 'compose' : 'dockerfile', app: appName(uri), device, service: def.service, workspaceFolder: folder?.uri.fsPath, until: def.command === 'build' ? 'build' : undefined },
     {
@@ -138,6 +138,7 @@ async function followInTerminal(devices: DeviceService, device: Device, app: str
   const probe = await devices.probe(device, signal);
   if (!probe.runtime) throw new Error(`${device.name} has no container runtime.`);
   line(`following ${app} on ${device.name} (close the terminal to stop)`);
+  const { followLogs } = await import('../edge/logs/index.js');
   const { done } = followLogs({
     conn: devices.pool.get(device.target),
     runtime: probe.runtime,

@@ -1,0 +1,57 @@
+// The extension bundle as esbuild.mjs writes it: small at activation, with the heavy parts
+// (the shell parser, the language client, the deploy pipeline) in chunks loaded on first use,
+// every chunk it names present, and the .vsix allow-list taking the chunks along.
+
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { loadedAtStart, staticRequires } from './bundle-files';
+
+const root = resolve(__dirname, '..', '..');
+const dist = join(root, 'dist');
+const entry = join(dist, 'extension.js');
+
+/** Strings that only the named part's code contains, minified or not. */
+const heavy = { 'the shell parser (mvdan-sh)': 'mvdan.cc/sh', 'the language client': 'Pier Language Server', 'the deploy command': 'Pier Deploy' };
+
+test('activation loads less than 1 MB, and none of the shell parser, the language client or the deploy command', () => {
+  assert.ok(existsSync(entry), 'dist/extension.js is missing: run npm run build first (npm test does)');
+  const start = loadedAtStart(entry);
+  assert.ok(start.bytes < 1024 * 1024, `activation loads ${start.bytes} bytes in ${start.files.length} files`);
+  const text = start.files.map((f) => readFileSync(f, 'utf8')).join('\n');
+  for (const [part, marker] of Object.entries(heavy)) assert.ok(!text.includes(marker), `${part} is loaded at activation`);
+});
+
+test('each heavy part is in a chunk the extension can load, and every chunk named exists', () => {
+  const chunks = readdirSync(join(dist, 'chunks')).filter((f) => f.endsWith('.js'));
+  const all = [entry, ...chunks.map((c) => join(dist, 'chunks', c))];
+  const reachable = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (reachable.has(f)) continue;
+    reachable.add(f);
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) {
+      const target = resolve(dirname(f), m[1]);
+      assert.ok(existsSync(target), `${f} names ${m[1]}, which is missing`);
+      todo.push(target);
+    }
+  }
+  for (const [part, marker] of Object.entries(heavy)) {
+    assert.ok(all.some((f) => reachable.has(f) && readFileSync(f, 'utf8').includes(marker)), `${part} is reachable from dist/extension.js`);
+  }
+});
+
+test('lazy chunk loads are told apart from load-time ones', () => {
+  const src = 'var a=require("./chunks/chunk-A.js");const d=()=>Promise.resolve().then(()=>__toESM(require("./chunks/deploy-B.js")));x=Promise.resolve().then(() => require("./c.js"))';
+  assert.deepEqual(staticRequires(src), ['./chunks/chunk-A.js']);
+});
+
+test('the .vsix allow-list takes the extension, its chunks and the server, and leaves source maps and the CLI out', () => {
+  const rules = readFileSync(join(root, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  assert.equal(rules[0], '**', 'an allow-list: everything out first');
+  for (const need of ['!dist/extension.js', '!dist/chunks/*.js', '!dist/server.js']) assert.ok(rules.includes(need), `.vscodeignore keeps ${need.slice(1)}`);
+  assert.ok(!rules.some((r) => /^!dist\/(\*\*|cli\.js|.*\.map)/.test(r)), 'no source maps or CLI bundle');
+});
