@@ -7,11 +7,13 @@ import { startLanguageClientWhenNeeded, stopLanguageClient } from './language-cl
 import { registerPierTasks } from './tasks/pier-tasks';
 import { registerDeployLens } from './views/code-lens';
 import { registerDevices } from './views/devices-register';
+import { registerLogsView } from './logs/logs-view';
 
 export function activate(context: vscode.ExtensionContext): void {
   startLanguageClientWhenNeeded(context);
   const { devices, tree } = registerDevices(context);
   context.subscriptions.push(...registerCommands({ context, devices, tree }), ...registerDeployLens(devices), registerPierTasks(devices));
+  context.subscriptions.push(registerLogsView(context, devices));
 }
 
 export function deactivate(): Promise<void> {

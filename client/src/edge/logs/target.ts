@@ -5,6 +5,7 @@ import type { RuntimeInfo } from '../devices/probe';
 import type { SshConnection } from '../ssh/connection';
 import { deviceErrors } from '../ssh/errors';
 import { execRemote } from '../ssh/exec';
+import { runtimeArgv } from '../devices/inventory';
 import { inspectArgv, parseInspect, PROJECT_LABELS, projectPsArgv, type ContainerFacts } from './runtime';
 import type { LogTarget } from './types';
 
@@ -52,4 +53,21 @@ export async function resolveTarget(conn: SshConnection, rt: RuntimeInfo, target
     throw deviceErrors.config(device, `${device} has ${what} (${rt.name}).`);
   }
   return { kind: 'compose', name: project, containers };
+}
+
+/** What a picker offers on a device: its containers (running or not) and their Compose projects. */
+export interface LogChoices {
+  containers: ContainerFacts[];
+  /** Compose projects with at least one container, sorted. */
+  projects: string[];
+}
+
+/** Every container of the device and the Compose projects they belong to. */
+export async function listLogChoices(conn: SshConnection, rt: RuntimeInfo, signal?: AbortSignal): Promise<LogChoices> {
+  const r = await execRemote(conn, runtimeArgv(rt, ['ps', '-a', '-q', '--no-trunc']), { signal });
+  if (r.code !== 0) throw deviceErrors.config(conn.target.name, `${rt.name} ps failed on ${conn.target.name}: ${r.stderr.toString('utf8').trim()}`);
+  const ids = r.stdout.toString('utf8').split('\n').map((s) => s.trim()).filter((s) => /^[0-9a-f]{12,64}$/.test(s));
+  const containers = (await inspectContainers(conn, rt, ids, signal)).sort((a, b) => Number(b.running) - Number(a.running) || a.name.localeCompare(b.name));
+  const projects = [...new Set(containers.map((c) => c.project).filter((p): p is string => !!p))].sort();
+  return { containers, projects };
 }
