@@ -60,7 +60,8 @@ async function ours(pool: SshPool, d: LabDeviceAccess, veth: string, ref: string
   const b0 = counters(veth);
   const t0 = performance.now();
   const conn = pool.get(labTarget(d));
-  const probe = await probeViaShell(conn);
+  // As `pier deploy` of a Dockerfile probes: in the device shell, without asking Compose.
+  const probe = await probeViaShell(conn, { compose: false });
   const r = await shipImage({ conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, ref, app, cache });
   return { ms: performance.now() - t0, bytes: counters(veth) - b0, r };
 }

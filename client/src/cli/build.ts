@@ -68,9 +68,9 @@ export async function openDevice(name: string, values: { config?: string; 'no-ss
   return { device, pool, conn: pool.get(device.target) };
 }
 
-/** Probe a device and fail with the runtime problem, if any. */
-export async function probeForDeploy(conn: SshConnection, device: ResolvedDevice, signal: AbortSignal): Promise<ProbeResult> {
-  const p = await probeViaShell(conn, { runtime: device.runtime, signal });
+/** Probe a device and fail with the runtime problem, if any; `compose: false` skips asking Compose. */
+export async function probeForDeploy(conn: SshConnection, device: ResolvedDevice, signal: AbortSignal, o: { compose?: boolean } = {}): Promise<ProbeResult> {
+  const p = await probeViaShell(conn, { runtime: device.runtime, signal, compose: o.compose });
   const problem = runtimeProblem(device.name, p);
   if (problem) throw problem;
   if (!p.platform) throw new Error(`${device.name} reports machine '${p.machine}', which Pier cannot map to a platform; pass --platform`);
@@ -134,7 +134,7 @@ export const buildCommand: CliCommand = {
       if (values.device) {
         const opened = await openDevice(values.device, values);
         pool = opened.pool;
-        platform = (await probeForDeploy(opened.conn, opened.device, ac.signal)).platform!;
+        platform = (await probeForDeploy(opened.conn, opened.device, ac.signal, { compose: false })).platform!;
         process.stderr.write(`pier build: ${values.device} is ${platform}\n`);
       }
       const r = await runBuild({ file: values.file, context: values.context, platform, tag: values.tag, buildArgs: parseBuildArgs(values['build-arg']), target: values.target, signal: ac.signal });

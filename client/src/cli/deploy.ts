@@ -76,7 +76,7 @@ export const deployCommand: CliCommand = {
     try {
       const opened = await openDevice(values.device, values);
       pool = opened.pool;
-      const probe = await probeForDeploy(opened.conn, opened.device, ac.signal);
+      const probe = await probeForDeploy(opened.conn, opened.device, ac.signal, { compose: !!values.compose });
       say(`${values.device}: ${probe.platform}, ${probe.runtime!.name} ${probe.runtime!.version ?? ''}`.trim());
       const jobs: { app: string; file?: string; context?: string; buildArgs: Record<string, string>; target?: string }[] = [];
       const buildArgs = parseBuildArgs(values['build-arg']);

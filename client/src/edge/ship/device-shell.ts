@@ -164,8 +164,17 @@ const composeSeen = new WeakMap<SshConnection, { runtime?: string; compose: Prob
  * a connection that is already open pays no new session for it. Compose is asked on the first
  * probe of a connection only and remembered with it: its version costs a process that can take
  * seconds to start (docker-compose v1 is Python), and it does not change between two deploys.
+ * With `compose: false` it is not asked at all (compose is then what an earlier probe learnt, if any).
  */
-export async function probeViaShell(conn: SshConnection, o: { runtime?: RuntimeName; signal?: AbortSignal } = {}): Promise<ProbeResult> {
+export async function probeViaShell(conn: SshConnection, o: { runtime?: RuntimeName; signal?: AbortSignal; compose?: boolean } = {}): Promise<ProbeResult> {
+  // A caller that has no use for Compose (a Dockerfile deploy) does not pay for asking it.
+  if (o.compose === false) {
+    const r = await deviceShell(conn).run(['sh', '-c', PROBE_SCRIPT, 'pier-probe', 'no-compose'], { signal: o.signal });
+    const p = parseProbeOutput(r.stdout, o.runtime);
+    if (!p.machine) throw deviceErrors.config(conn.target.name, `The probe of ${conn.target.name} printed nothing usable (exit ${r.code}). Its login shell must be a POSIX shell.`);
+    p.compose = composeSeen.get(conn)?.compose;
+    return p;
+  }
   const seen = composeSeen.get(conn);
   const args = seen ? ['pier-probe', 'no-compose'] : [];
   const r = await deviceShell(conn).run(['sh', '-c', PROBE_SCRIPT, ...args], { signal: o.signal });

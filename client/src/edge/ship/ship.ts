@@ -13,7 +13,7 @@ import { prepareImage, type PrepareProgress, type PreparedImage } from './prepar
 import { formatBytes, ProgressTracker, type ShipProgressListener } from './progress';
 import { readEngineRecord, updateEngineRecord } from './record';
 import type { RegistryEvent } from './registry';
-import { runtimePrefix, tagArgv, untagArgv, type ShipRuntime } from './runtime';
+import { runtimePrefix, tagAndDropArgv, untagArgv, type ShipRuntime } from './runtime';
 import { loadThroughExec } from './transfer-load';
 import { dropTunnelRef, ForwardingRefused, isLinkError, pullThroughTunnel } from './transfer-pull';
 
@@ -87,6 +87,9 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   const app = appRepository(o.app);
   if (rt.name === 'k3s' && o.forceLoad) throw new ShipRefused('runtime', 'k3s devices take images through the tunnel only');
 
+  // What the device holds does not depend on the image: ask at once, while the engine is asked.
+  const deviceRead = rt.name === 'k3s' ? Promise.resolve(emptyDevice()) : readDeviceImages(conn, rt, app, o.signal);
+  deviceRead.catch(() => undefined);
   // Platform first: a wrong image is refused before anything is exported or sent.
   const engineImage = await inspectImage(o.ref, o.signal);
   checkPlatform({ ref: o.ref, platform: imagePlatform(engineImage) }, o.device.platform, o.device.name);
@@ -94,7 +97,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   const tag = `${app}:${version}`;
   // Reading the device and preparing blobs are independent: do them at once.
   const [device, img] = await Promise.all([
-    rt.name === 'k3s' ? Promise.resolve(emptyDevice()) : readDeviceImages(conn, rt, app, o.signal),
+    deviceRead,
     prepareImage(o.ref, { cache, signal: o.signal, onProgress: o.onPrepare, image: engineImage }),
   ]);
   const record = readEngineRecord(cache, device.engineId);
@@ -129,7 +132,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     return result('none', `Nothing changed: ${tag} is already on ${o.device.name}; nothing was sent.`);
   }
   if (plan.method === 'tag') {
-    await runOk(conn, tagArgv(rt, img.id, tag), o.signal);
+    await runOk(conn, tagAndDropArgv(rt, img.id, tag), o.signal);
     remember('tag');
     return result('tag', `${o.device.name} already had this image; tagged it ${tag}, nothing was sent.`);
   }
@@ -155,9 +158,9 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
       }
     }
     if (method === 'load') await loadWithRetries(conn, { img, plan, cache, runtime: rt, progress, signal: o.signal, maxAttempts: o.maxAttempts ?? 4, log: say });
-    // The image is whole on the device now: name it.
-    await runOk(conn, tagArgv(rt, tunnelRef ?? img.id, tag), o.signal);
-    if (tunnelRef) await dropTunnelRef(conn, rt, tunnelRef);
+    // The image is whole on the device now: name it, and drop the tunnel name.
+    await runOk(conn, tagAndDropArgv(rt, tunnelRef ?? img.id, tag, tunnelRef), o.signal);
+    if (tunnelRef && rt.name === 'k3s') await dropTunnelRef(conn, rt, tunnelRef);
   } catch (e) {
     await cleanUp(conn, rt, { tunnelRef, imageId: img.id });
     throw e;

@@ -11,7 +11,7 @@ import type { PreparedImage } from './prepare';
 import type { ProgressTracker } from './progress';
 import { createTunnelRegistry, type RegistryEvent } from './registry';
 import { deviceShell } from './device-shell';
-import { pullArgv, RUN_WITH_PID, untagArgv, type ShipRuntime } from './runtime';
+import { PULL_SCRIPT, pullArgv, untagArgv, type ShipRuntime } from './runtime';
 
 /** The device refused to open the reverse tunnel (sshd's AllowTcpForwarding, or a policy). */
 export class ForwardingRefused extends Error {
@@ -87,7 +87,7 @@ export async function pullThroughTunnel(conn: SshConnection, o: PullOptions): Pr
         }
         const ref = `127.0.0.1:${fwd.port}/${o.repository}@${img.manifestDigest}`;
         o.log?.(`pulling ${ref} on ${conn.target.name}${attempt > 1 ? ` (attempt ${attempt} of ${max})` : ''}`);
-        const r = await deviceShell(conn).run(['sh', '-c', RUN_WITH_PID, 'pier-sh', ...pullArgv(o.runtime, ref)], { signal: o.signal, onLine: (l) => (pid = /^@@pid (\d+)$/.exec(l)?.[1] ?? pid) });
+        const r = await deviceShell(conn).run(['sh', '-c', PULL_SCRIPT, 'pier-sh', ref, ...pullArgv(o.runtime, ref)], { signal: o.signal, onLine: (l) => (pid = /^@@pid (\d+)$/.exec(l)?.[1] ?? pid) });
         if (r.code !== 0) {
           const why = r.stderr.trim().split('\n').pop() || `exit ${r.code}`;
           throw new PullFailed(`${o.runtime.name} pull on ${conn.target.name} failed: ${why}`);
