@@ -11,7 +11,6 @@ import { setDeployTarget } from './device-target';
 import { openDeviceTerminal } from './device-terminal';
 import { testDeviceConnection } from './device-test';
 import { showLogs } from '../logs/logs-view';
-import { showLogs } from '../logs/logs-view';
 import type { DeviceService } from '../views/devices-service';
 import type { DevicesTree, DeviceNode } from '../views/devices-tree';
 
@@ -50,7 +49,6 @@ const deployCmd = () => import('./deploy.js');
 export const commandTable: readonly PierCommand[] = [
   { id: 'pier.deploy', title: 'Deploy', icon: '$(rocket)', palette: TRUSTED, trusted: true, run: async (env, a) => (await deployCmd()).deploy(env, a) },
   { id: 'pier.showDeployLog', title: 'Show Deploy Log', icon: '$(output)', trusted: false, run: async () => (await deployCmd()).showDeployLog() },
-  { id: 'pier.showLogs', title: 'Show Logs', icon: '$(list-flat)', trusted: false, run: (_env, a) => showLogs(a) },
   { id: 'pier.showLogs', title: 'Show Logs', icon: '$(list-flat)', trusted: false, run: (_env, a) => showLogs(a) },
   { id: 'pier.fixHostKey', title: 'Fix Host Key', palette: 'false', trusted: true, run: async (env, a) => (await deployCmd()).fixHostKey(env, a) },
   { id: 'pier.startLab', title: 'Start Device Lab', icon: '$(beaker)', palette: `${TRUSTED} && isLinux`, trusted: true, run: async (env) => (await import('./lab-start.js')).startLab(env) },
