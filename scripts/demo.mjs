@@ -1,5 +1,6 @@
 // `npm run demo`: build the bundles (and the .vsix when it is missing or older than them), then
-// run Pier's main job against the built-in device lab with `pier lab demo`.
+// run Pier's main job against the built-in device lab: `pier lab demo` (lab up, example builds,
+// SSH probe), then `pier deploy` of the sensor example to the lab device and `pier logs` of it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -33,5 +34,16 @@ else {
   say(pkg.ok ? 'pier.vsix built' : `pier.vsix could not be built, continuing without it: ${pkg.last}`);
 }
 
-const r = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'lab', 'demo', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const cli = (args) => {
+  say(`pier ${args.join(' ')}`);
+  return spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
+};
+const lab = cli(['lab', 'demo', ...process.argv.slice(2)]);
+if (lab !== 0) process.exit(lab);
+// A named lab (`npm run demo -- --name X`) is addressed as X/dev1.
+const named = process.argv.indexOf('--name');
+const device = named > 0 && process.argv[named + 1] ? `${process.argv[named + 1]}/dev1` : 'dev1';
+const sensor = join('examples', 'sensor-publisher');
+const deployed = cli(['deploy', '--device', device, '--file', join(sensor, 'Dockerfile'), '--context', sensor, '--accept-new-host-key']);
+if (deployed !== 0) process.exit(deployed);
+process.exit(cli(['logs', '--device', device, 'sensor-publisher', '--since', '1m', '--tail', '10']));

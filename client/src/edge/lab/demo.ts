@@ -1,5 +1,6 @@
-// The demo on the lab: bring a device up, build an example app for the device's platform, probe
-// the device over SSH, and say plainly which steps of Pier's main job are not built yet.
+// The demo's first half on the lab: bring a device up, build the example apps for the device's
+// platform and try one under qemu, and probe the device over SSH. scripts/demo.mjs then runs
+// `pier deploy` and `pier logs` against the same device, exactly as a user would.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -106,11 +107,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   out(`   machine ${facts.machine}, hostname ${facts.hostname}, ${facts.runtime}, ${facts.images} images on the device, ${(Number(facts.disk_free_kb) / 1e6).toFixed(1)} GB free (${secs()})`);
   if (facts.machine !== dev.machine) throw new LabError(`the device says ${facts.machine}, expected ${dev.machine}`);
 
-  out('4. not built yet, so not run (no step is faked):');
-  out(`   - deploy: ship only the layers ${dev.name} lacks through an SSH tunnel and start ${app} there`);
-  out('   - logs: stream its numbered readings back, surviving link cuts without losing a line');
-  out('   These land with the deploy and logs work; this demo will run them when they exist.');
-  out(`Done in ${secs()}. The lab stays up: 'pier lab status', 'pier lab ssh ${dev.name} docker ps', 'pier lab down' when finished.`);
+  out(`Lab and builds ready in ${secs()}. The lab stays up: 'pier lab status', 'pier lab ssh ${dev.name} docker ps', 'pier lab down' when finished.`);
   const vsix = join(dirname(examples), 'pier.vsix');
   out(existsSync(vsix)
     ? `In VS Code: code --install-extension ${vsix}, then open examples/${app}/Dockerfile for Pier's hints.`
