@@ -17,10 +17,13 @@ set -u
 cd "$HOME" 2>/dev/null || cd /
 PATH="$PATH:/usr/local/sbin:/usr/local/bin:/usr/sbin:/sbin:/bin"
 say() { printf '@@%s\n' "$*"; }
+START=$(date +%s)
 nap() { sleep 0.2 2>/dev/null || sleep 1; }
 now() { date +%s; }
 lim() { if command -v timeout >/dev/null; then timeout "$@"; else shift; "$@"; fi; }
 rt() { if [ "$SUDO" = 1 ]; then sudo -n "$RT" "$@"; else "$RT" "$@"; fi; }
+# The runtime with a time limit (timeout runs programs, not shell functions).
+rtl() { t=$1; shift; if [ "$SUDO" = 1 ]; then lim "$t" sudo -n "$RT" "$@"; else lim "$t" "$RT" "$@"; fi; }
 beat() { touch "$LOCK/beat" 2>/dev/null || :; }
 has() { rt inspect -f '{{.Id}}' "$1" >/dev/null 2>&1; }
 cstate() { rt inspect -f '{{.State.Status}}|{{if .State.Health}}{{.State.Health.Status}}{{end}}|{{.RestartCount}}|{{.State.ExitCode}}|' "$1" 2>/dev/null; }
@@ -54,6 +57,12 @@ probe() {
   [ -n "$st" ] || { why="the container is gone"; return 3; }
   status=$\{st%%|*}; r=$\{st#*|}; health=$\{r%%|*}; r=$\{r#*|}; restarts=$\{r%%|*}; r=$\{r#*|}; code=$\{r%%|*}
   if [ "$restarts" != 0 ] || [ "$status" = exited ] || [ "$status" = dead ]; then
+    # Restarted by its policy and running again, the container's own record says exit code 0;
+    # the engine's die event still has the real one.
+    if [ "$restarts" != 0 ] && [ "$code" = 0 ]; then
+      d=$(rtl 10 events --since "$START" --until "$(now)" --filter "container=$c" --filter event=die --format '{{.Actor.Attributes.exitCode}}' 2>/dev/null | grep -v '^0*$' | tail -n 1)
+      [ -n "$d" ] && code=$d
+    fi
     xcode=$code; why="it exited with code $code"; [ "$restarts" != 0 ] && why="$why and was restarted $restarts time(s)"; return 3
   fi
   if [ -n "$health" ]; then
@@ -211,8 +220,9 @@ else
   fi
   if [ "$OLD" != - ]; then
     say "phase rollback"
-    if out=$(inrel "$OLD" up -d --remove-orphans 2>&1) && all_healthy; then say "result rolled-back $ecode $reason"
-    else say "result rollback-unhealthy $ecode $reason; the previous version: $why"; fi
+    if ! out=$(inrel "$OLD" up -d --remove-orphans 2>&1); then why="compose up failed: $(printf '%s' "$out" | tail -n 3 | tr '\n' ' ')"; say "result rollback-unhealthy $ecode $reason; the previous version: $why"
+    elif all_healthy; then say "result rolled-back $ecode $reason"
+    else say "result rollback-unhealthy $ecode $reason; the previous release's service $(rt inspect -f '{{index .Config.Labels "com.docker.compose.service"}}' "$bad" 2>/dev/null): $why"; fi
   else
     inrel "$NEW" down --remove-orphans >/dev/null 2>&1
     say "result failed $ecode $reason"
