@@ -8,6 +8,8 @@ import { gatherComposeFacts, type FileIO } from '../../../server/src/analysis/co
 import { fileKind, MAX_ANALYSIS_BYTES, type FileKind } from '../../../server/src/analysis/file-kinds';
 import { mergeSettings, readHadolintConfig } from '../../../server/src/analysis/engine/hadolint-config';
 import type { Finding, LintSettings } from '../../../server/src/analysis/engine/types';
+import { publishedPlatformsOf } from '../../../server/src/size/published-platforms';
+import type { SizeFacts } from '../../../server/src/size/size-facts';
 
 /** A file to lint and what it is. */
 export interface LintTarget {
@@ -23,11 +25,20 @@ export interface LintResult {
   error?: string;
 }
 
+/** Registry facts for base-image-platform-missing (`pier lint --online`); undefined keeps lint offline. */
+let onlineFacts: SizeFacts | undefined;
+
+/** Read published platforms of base images from registries for the Dockerfiles linted from now on (undefined: offline). */
+export function useOnlineFacts(facts: SizeFacts | undefined): void {
+  onlineFacts = facts;
+}
+
 /** Analysers per kind; Compose joins this table. */
 export const analysers: Record<FileKind, ((text: string, path: string, settings: Partial<LintSettings>) => Promise<Finding[]>) | undefined> = {
   dockerfile: async (text, path, settings) => {
     const dockerignore = await readFile(join(dirname(path), '.dockerignore'), 'utf8').catch(() => null);
-    return analyzeDockerfile(text, { settings, files: { dockerignore }, log: (m) => process.stderr.write(`pier lint: ${m}\n`) });
+    const imagePlatforms = onlineFacts ? await publishedPlatformsOf(text, settings, onlineFacts) : undefined;
+    return analyzeDockerfile(text, { settings, files: { dockerignore, imagePlatforms }, log: (m) => process.stderr.write(`pier lint: ${m}\n`) });
   },
   // Compose reads its .env, and checks the env files, build contexts and Dockerfiles it names.
   compose: async (text, path, settings) => {

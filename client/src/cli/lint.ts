@@ -4,17 +4,20 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliCommand } from './command';
-import { lintFile, findLintTargets, loadLintConfig } from './lint-files';
+import { lintFile, findLintTargets, loadLintConfig, useOnlineFacts } from './lint-files';
+import { SizeFacts } from '../../../server/src/size/size-facts';
 import { formatFindings, type OutputFormat } from './lint-format';
 import { severityRank, type Severity } from '../../../server/src/analysis/engine/types';
 
-const HELP = `usage: pier lint [--format text|json|sarif] [--platform P] [--config F] [--fail-level L] PATH...
+const HELP = `usage: pier lint [--format text|json|sarif] [--platform P] [--config F] [--fail-level L] [--online] PATH...
 
 Analyses Dockerfiles and Compose files. Directories are searched for them.
   --format      text (default), json or sarif (SARIF 2.1.0 for code scanning)
   --platform    target platform, repeatable (default linux/arm64)
   --config      a .hadolint.yaml or pier lint config (default: .hadolint.yaml found upwards)
   --fail-level  error (default), warning, info, hint or none: exit 1 when a finding is at or above it
+  --online      ask registries (3 s deadline, cached in ~/.cache/pier/size) which platforms base
+                images are published for, as the editor does, for base-image-platform-missing
 `;
 
 /** `pier lint` */
@@ -30,6 +33,7 @@ export const lintCommand: CliCommand = {
         platform: { type: 'string', multiple: true },
         config: { type: 'string' },
         'fail-level': { type: 'string', default: 'error' },
+        online: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -47,6 +51,7 @@ export const lintCommand: CliCommand = {
     }
     let configText: string | undefined;
     if (values.config) configText = await readFile(values.config, 'utf8');
+    useOnlineFacts(values.online ? new SizeFacts({ log: (m) => process.stderr.write(`pier lint: ${m}\n`) }) : undefined);
     const targets = await findLintTargets(positionals.map((p) => resolve(p)), (m) => process.stderr.write(`pier lint: ${m}\n`));
     const results = [];
     let errors = 0;
