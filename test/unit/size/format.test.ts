@@ -44,6 +44,10 @@ test('hints on FROM and on the final stage', () => {
   assert.equal(formatStageHint(base({ base: { line: 0, label: 'FROM x', bytes: 3_100_000, measure: 'download' } })), '≈ 3.1 MB download on linux/arm64');
   assert.equal(formatStageHint(base({ base: { line: 0, label: 'FROM x', unknown: 'registry down' } })), 'size unknown');
   assert.equal(formatStageHint(base({ base: { line: 0, label: 'FROM x', unknown: 'asking', pending: true } })), 'size …');
+  // A figure from the bundled table says so, with the table row's date; live figures do not.
+  const tableFacts = { ref: 'docker.io/library/alpine:3.20', platform: 'linux/arm64', compressedBytes: 3_400_000, source: 'bundled table (registry http://127.0.0.1:5000)', date: '2026-11-20' };
+  assert.equal(formatStageHint(base({ base: { line: 0, label: 'FROM x', bytes: 3_400_000, measure: 'download', source: `${tableFacts.source} (registry: timed out)` }, baseFacts: tableFacts })), '≈ 3.4 MB download on linux/arm64 (table, 2026-11-20)');
+  assert.equal(formatStageHint(base({ baseFacts: { ...tableFacts, source: 'registry registry-1.docker.io' } })), '≈ 7.4 MB on linux/arm64');
   const run = { line: 1, label: 'RUN make', unknown: 'what a RUN adds is known only after a build' };
   const copy = { line: 2, label: 'COPY . /app', bytes: 6_600_000, measure: 'disk' as const, source: '3 files from the build context' };
   assert.equal(formatFinalHint(base({ parts: [copy], bytes: 14_000_000 })), 'final image ≈ 14 MB');

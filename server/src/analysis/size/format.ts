@@ -29,11 +29,17 @@ function approx(est: StageEstimate): string {
   return `${lower}${formatBytes(est.bytes)}`;
 }
 
-/** The hint on a FROM: `≈ 7.4 MB on linux/arm64`, or `size unknown` when the base is unknown. */
+/**
+ * The hint on a FROM: `≈ 7.4 MB on linux/arm64`, or `size unknown` when the base is unknown. A
+ * figure from the bundled table (possibly old, read when the table was made) says so and when:
+ * `≈ 7.4 MB on linux/arm64 (table, 2026-11-26)`; live figures name their source in hover.
+ */
 export function formatStageHint(est: StageEstimate): string {
   if (est.base.bytes === undefined) return est.base.pending ? 'size …' : 'size unknown';
   const dl = est.base.measure === 'download' ? ' download' : '';
-  return `≈ ${formatBytes(est.base.bytes)}${dl} on ${est.platform}`;
+  const f = est.baseFacts;
+  const fromTable = f?.source.startsWith('bundled table') && est.base.source?.startsWith('bundled table');
+  return `≈ ${formatBytes(est.base.bytes)}${dl} on ${est.platform}${fromTable ? ` (table, ${f!.date.slice(0, 10) || 'undated'})` : ''}`;
 }
 
 /** The hint on the final stage: `final image ≈ 14 MB` (`≥` when some parts are unknown). */
