@@ -3,6 +3,7 @@
 // the same one Pier: Deploy calls): start, health check on the device, keep or roll back.
 
 import { dirname, join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { CliCommand } from './command';
 import { buildOptions, openDevice, parseBuildArgs, printBuildFailure, probeForDeploy, runBuild } from './build';
@@ -17,7 +18,7 @@ import { deployAppName, deploySucceeded, runDeployStep } from '../edge/run/deplo
 import { DeviceBusyError } from '../edge/run/lock';
 import { RunConfigError } from '../edge/run/config';
 
-const HELP = `usage: pier deploy --device NAME [--file Dockerfile | --compose FILE] [--context DIR] [--app NAME]
+const HELP = `usage: pier deploy --device NAME [PATH | --file Dockerfile | --compose FILE] [--context DIR] [--app NAME]
                    [--build-arg K=V]... [--target STAGE] [--json] [--accept-new-host-key]
 
 Probes the device, builds the image for its platform, and ships only the layers it lacks over the
@@ -30,6 +31,7 @@ and the failed one's exit code and last log lines are shown. A Compose file is b
 'up -d --remove-orphans' under a fixed project name. Run options: pier.json (docs/run.md).
 Exit status: 0 deployed (or already running), 1 failed or rolled back.
 
+  PATH            a folder (the build context), a Compose file or a Dockerfile
   --device NAME   a device from pier.devices or ~/.ssh/config, or a lab device (dev1, LAB/dev1)
   --compose FILE  build and ship every service of a Compose file that has build:
   --app NAME      the image name on the device (default: --tag's name, else pier.json's name, else
@@ -56,7 +58,18 @@ export const deployCommand: CliCommand = {
   name: 'deploy',
   summary: 'build for a device, ship only the layers it lacks, start it with health check and rollback',
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { ...buildOptions, compose: { type: 'string' }, app: { type: 'string' }, 'run-config': { type: 'string' } } });
+    const { values, positionals } = parseArgs({ args: argv, options: { ...buildOptions, compose: { type: 'string' }, app: { type: 'string' }, 'run-config': { type: 'string' } }, allowPositionals: true });
+    // One PATH may name what to deploy: a folder (the context), a Compose file or a Dockerfile.
+    if (positionals.length > 1) {
+      process.stderr.write(HELP);
+      return 2;
+    }
+    if (positionals[0]) {
+      const p = positionals[0];
+      if (existsSync(p) && statSync(p).isDirectory()) values.context ??= p;
+      else if (/(^|\/)(docker-)?compose[^/]*\.ya?ml$/i.test(p)) values.compose ??= p;
+      else values.file ??= p;
+    }
     if (values.help) {
       process.stdout.write(HELP);
       return 0;
