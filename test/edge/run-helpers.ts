@@ -20,10 +20,11 @@ export type AppKind = 'good' | 'crash' | 'unhealthy' | 'slow-unhealthy' | 'silen
 
 const DOCKERFILES: Record<AppKind, string> = {
   // busybox httpd on 8080, healthy once it answers; a build argument makes each version distinct.
+  // A check may take 10 s: under qemu on a loaded 2-core machine a 2 s limit made healthy versions fail.
   good: `FROM BASE
 ARG V=1
 COPY www /www
-HEALTHCHECK --interval=1s --timeout=2s --retries=2 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/version"]
+HEALTHCHECK --interval=1s --timeout=10s --retries=3 CMD ["wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/version"]
 CMD ["httpd", "-f", "-p", "8080", "-h", "/www"]
 `,
   // Exits at once with code 3 after a line on stderr.
