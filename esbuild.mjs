@@ -5,6 +5,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const watch = process.argv.includes('--watch');
+// --outdir=DIR writes the bundles there instead of dist/ (the benchmarks build copies of their own).
+const outDir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) || 'dist';
 const common = {
   bundle: true,
   platform: 'node',
@@ -25,7 +27,11 @@ const common = {
 // becomes a chunk loaded on first use and activation reads only dist/extension.js. Each output
 // file is then turned into CommonJS, which the extension host loads; shared code sits in shared
 // chunks, so every module still exists once. Source maps are carried through both steps.
+// Packaging builds (--minify) keep their chunks in chunks/, which the .vsix takes; development
+// builds in chunks-dev/, so packaging never removes a chunk that a running development host
+// (a test run, say) has yet to load.
 const extensionTmp = path.join(os.tmpdir(), `pier-extension-esm-${process.pid}`);
+const chunkDir = common.minify ? 'chunks' : 'chunks-dev';
 const toCommonJs = {
   name: 'esm-chunks-to-cjs',
   setup(build) {
@@ -36,7 +42,7 @@ const toCommonJs = {
         files.map((f) =>
           esbuild.build({
             entryPoints: [f],
-            outfile: path.join('dist', path.relative(extensionTmp, f)),
+            outfile: path.join(outDir, path.relative(extensionTmp, f)),
             bundle: false,
             format: 'cjs',
             platform: 'node',
@@ -58,11 +64,11 @@ const toCommonJs = {
 };
 
 // Chunk names carry a content hash, so an unchanged chunk keeps its name and file. Chunks this
-// build did not write are left a while, because an extension host started from an earlier build
-// may still load them on first use; a packaging (--minify) build removes them all, so the .vsix
-// holds only what this build references.
+// build did not write are left a while in chunks-dev/, because an extension host started from an
+// earlier build may still load them on first use; a packaging build removes them all from
+// chunks/, so the .vsix holds only what this build references.
 async function pruneChunks(keep) {
-  const dir = path.join('dist', 'chunks');
+  const dir = path.join(outDir, chunkDir);
   const names = await fs.readdir(dir).catch(() => []);
   const before = Date.now() - 30 * 60_000;
   for (const n of names) {
@@ -78,13 +84,13 @@ const builds = [
     entryPoints: { extension: 'client/src/extension.ts' },
     format: 'esm',
     splitting: true,
-    chunkNames: 'chunks/[name]-[hash]',
+    chunkNames: `${chunkDir}/[name]-[hash]`,
     outdir: extensionTmp,
     metafile: true,
     plugins: [toCommonJs],
   },
-  { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
-  { ...common, entryPoints: { cli: 'client/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: { server: 'server/src/server.ts' }, outdir: outDir },
+  { ...common, entryPoints: { cli: 'client/src/cli/main.ts' }, outdir: outDir, banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (watch) {

@@ -2,11 +2,14 @@
 // is not started by activation, so it is excluded), time from opening a Dockerfile to its first
 // diagnostics (cold: includes starting the server; warm: server running), each next to a
 // baseline measured in the same host; the sizes of the dist bundles and of what activation loads.
-// The extension as built (dist/extension.js and its lazily loaded chunks) is measured against the
-// same source bundled into one file, the way it was built before the split, in the same run.
+// The extension as built (dist/extension.js and its lazily loaded chunks, minified) is measured
+// against the same source bundled into one file, the way it was built before the split, in the
+// same run: the cost of loading each in plain Node (CPU time, which a loaded machine disturbs
+// less than wall time; a stand-in `vscode` module), then each in the real host.
 //
-//   node esbuild.mjs --minify && node --import tsx bench/vscode-host.ts     (--no-single: skip the one-file run)
+//   node --import tsx bench/vscode-host.ts     (--no-host: plain Node only; --no-single: no one-file host run)
 
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -49,15 +52,28 @@ async function measure(extensionPath: string, suite: string): Promise<HostFigure
   }
 }
 
-/** A copy of the extension whose dist/extension.js is the whole client in one CommonJS file. */
-async function singleBundleCopy(dir: string): Promise<number> {
+/** An extension folder in `dir`: package.json and links to the assets; returns its dist. */
+function extensionDir(dir: string): string {
   mkdirSync(join(dir, 'dist'), { recursive: true });
   copyFileSync(join(root, 'package.json'), join(dir, 'package.json'));
-  copyFileSync(join(root, 'dist', 'server.js'), join(dir, 'dist', 'server.js'));
   for (const d of ['media', 'snippets', 'schemas']) if (existsSync(join(root, d))) symlinkSync(join(root, d), join(dir, d));
+  return join(dir, 'dist');
+}
+
+/** The extension as esbuild.mjs builds it for packaging, built into `dir` (others may rebuild dist/ meanwhile). */
+function splitCopy(dir: string): void {
+  const dist = extensionDir(dir);
+  const r = spawnSync(process.execPath, ['esbuild.mjs', '--minify', `--outdir=${dist}`], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('node esbuild.mjs --minify failed');
+}
+
+/** A copy of the extension whose dist/extension.js is the whole client in one CommonJS file. */
+async function singleBundleCopy(dir: string, serverFrom: string): Promise<void> {
+  const dist = extensionDir(dir);
+  copyFileSync(join(serverFrom, 'server.js'), join(dist, 'server.js'));
   await esbuild.build({
     entryPoints: { extension: join(root, 'client', 'src', 'extension.ts') },
-    outdir: join(dir, 'dist'),
+    outdir: dist,
     bundle: true,
     platform: 'node',
     target: 'node20',
@@ -68,7 +84,17 @@ async function singleBundleCopy(dir: string): Promise<number> {
     external: ['vscode', 'cpu-features', './crypto/build/Release/sshcrypto.node'],
     mainFields: ['module', 'main'],
   });
-  return statSync(join(dir, 'dist', 'extension.js')).size;
+}
+
+/** A `vscode` module for plain Node: every property, call and construction gives the stand-in again. */
+const STAND_IN = `const f = function () {}; const p = new Proxy(f, { get: (t, k) => (k === '__esModule' ? false : k === Symbol.toPrimitive ? () => '' : k === 'prototype' ? f.prototype : p), apply: () => p, construct: () => p }); module.exports = p;`;
+
+/** CPU and wall time of require()-ing `entry` in a fresh Node, with the stand-in `vscode` module. */
+function loadCost(entry: string, modules: string): { cpuMs: number; wallMs: number } {
+  const code = `const c0 = process.cpuUsage(), t0 = performance.now(); require(${JSON.stringify(entry)}); const c = process.cpuUsage(c0); console.log(JSON.stringify({ cpuMs: (c.user + c.system) / 1000, wallMs: performance.now() - t0 }));`;
+  const r = spawnSync(process.execPath, ['-e', code], { env: { ...process.env, NODE_PATH: modules }, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`loading ${entry} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
 function printHost(label: string, r: HostFigures): void {
@@ -83,34 +109,53 @@ function printHost(label: string, r: HostFigures): void {
 
 async function main(): Promise<void> {
   console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
-  console.log('dist bundles:');
-  for (const f of readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js')).sort()) {
-    const size = statSync(join(root, 'dist', f)).size;
-    console.log(`  ${f.padEnd(16)} ${kb(size).padStart(8)}${f === 'extension.js' ? `   (target < 1024 KB: ${size < 1024 * 1024 ? 'met' : 'NOT met'})` : ''}`);
-  }
-  const chunks = existsSync(join(root, 'dist', 'chunks')) ? readdirSync(join(root, 'dist', 'chunks')).filter((f) => f.endsWith('.js')) : [];
-  const chunkBytes = chunks.reduce((n, f) => n + statSync(join(root, 'dist', 'chunks', f)).size, 0);
-  const start = loadedAtStart(join(root, 'dist', 'extension.js'));
-  console.log(`  chunks/          ${kb(chunkBytes).padStart(8)}   (${chunks.length} files, loaded on first use)`);
-  console.log(`  loaded by activation: ${kb(start.bytes)} in ${start.files.length} files`);
-
-  const setup = await import(pathToFileURL(join(root, 'test', 'vscode-host', 'setup.mjs')).href);
-  await setup.ensureHost();
   const tmp = mkdtempSync(join(tmpdir(), 'pier-bench-vscode-'));
   try {
+    const split = join(tmp, 'split');
+    splitCopy(split);
+    const single = join(tmp, 'single');
+    await singleBundleCopy(single, join(split, 'dist'));
+    console.log('bundles (minified, as npm run package builds them):');
+    for (const f of ['server.js', 'cli.js']) console.log(`  dist/${f.padEnd(16)} ${kb(statSync(join(split, 'dist', f)).size).padStart(8)}`);
+    const ext = statSync(join(split, 'dist', 'extension.js')).size;
+    const chunks = readdirSync(join(split, 'dist', 'chunks'));
+    const chunkBytes = chunks.reduce((n, f) => n + statSync(join(split, 'dist', 'chunks', f)).size, 0);
+    const start = loadedAtStart(join(split, 'dist', 'extension.js'));
+    console.log(`  dist/extension.js     ${kb(ext).padStart(8)}   (target < 1024 KB: ${ext < 1024 * 1024 ? 'met' : 'NOT met'})`);
+    console.log(`  dist/chunks/          ${kb(chunkBytes).padStart(8)}   (${chunks.length} files, loaded on first use)`);
+    console.log(`  loaded at activation  ${kb(start.bytes).padStart(8)}   (${start.files.length} files)`);
+    console.log(`  one bundle (before)   ${kb(statSync(join(single, 'dist', 'extension.js')).size).padStart(8)}`);
+
+    // Loading the extension module in plain Node, interleaved so load changes hit both alike.
+    const modules = join(tmp, 'stand-in', 'node_modules');
+    mkdirSync(join(modules, 'vscode'), { recursive: true });
+    writeFileSync(join(modules, 'vscode', 'index.js'), STAND_IN);
+    const costs = { split: [] as { cpuMs: number; wallMs: number }[], single: [] as { cpuMs: number; wallMs: number }[] };
+    for (let i = 0; i < 9; i++) {
+      costs.split.push(loadCost(join(split, 'dist', 'extension.js'), modules));
+      costs.single.push(loadCost(join(single, 'dist', 'extension.js'), modules));
+    }
+    const cpu = (a: { cpuMs: number }[]) => med(a.map((x) => x.cpuMs));
+    const wall = (a: { wallMs: number }[]) => med(a.map((x) => x.wallMs));
+    console.log('\nloading the extension module in plain Node (median of 9, interleaved):');
+    console.log(`  as built     CPU ${ms(cpu(costs.split)).padStart(9)}   wall ${ms(wall(costs.split)).padStart(9)}`);
+    console.log(`  one bundle   CPU ${ms(cpu(costs.single)).padStart(9)}   wall ${ms(wall(costs.single)).padStart(9)}`);
+    console.log(`  ratio as built / one bundle: CPU ${(cpu(costs.split) / cpu(costs.single)).toFixed(2)}x, wall ${(wall(costs.split) / wall(costs.single)).toFixed(2)}x`);
+    if (process.argv.includes('--no-host')) return;
+
+    const setup = await import(pathToFileURL(join(root, 'test', 'vscode-host', 'setup.mjs')).href);
+    await setup.ensureHost();
     const suite = join(tmp, 'bench.js');
     await esbuild.build({ entryPoints: [join(root, 'test', 'vscode', 'bench-suite', 'index.ts')], outfile: suite, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
-    const split = await measure(root, suite);
-    printHost('real extension host (code-server, VS Code web workbench, remote extension host), as built', split);
+    const asBuilt = await measure(split, suite);
+    printHost('real extension host (code-server, VS Code web workbench, remote extension host), as built', asBuilt);
     if (!process.argv.includes('--no-single')) {
-      const single = join(tmp, 'single');
-      const size = await singleBundleCopy(single);
       const one = await measure(single, suite);
-      printHost(`the same source as one bundle (${kb(size)}, minified), as before the split`, one);
-      console.log(`\nactivation as built / one bundle: ${(split.activationMs / one.activationMs).toFixed(2)}x; each against its own baseline: ${split.baseline && one.baseline ? `${(split.activationMs / split.baseline.activationMs).toFixed(2)}x vs ${(one.activationMs / one.baseline.activationMs).toFixed(2)}x` : 'n/a'}`);
+      printHost('the same source as one bundle, as before the split', one);
+      console.log(`\nactivation as built / one bundle: ${(asBuilt.activationMs / one.activationMs).toFixed(2)}x; each against its own baseline: ${asBuilt.baseline && one.baseline ? `${(asBuilt.activationMs / asBuilt.baseline.activationMs).toFixed(2)}x vs ${(one.activationMs / one.baseline.activationMs).toFixed(2)}x` : 'n/a'}`);
     }
-    console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   } finally {
+    console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     rmSync(tmp, { recursive: true, force: true });
   }
 }

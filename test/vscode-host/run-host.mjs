@@ -142,8 +142,10 @@ export async function runHost(o) {
       answer(r, page, o, replies, log).catch((e) => writeFileSync(join(replies, `${r.id}.json`), JSON.stringify({ error: String(e?.message ?? e) })));
     });
     page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
-    await page.goto(`${base}/?folder=${encodeURIComponent(o.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The workbench's first load compiles a lot on a busy machine: Playwright's 30 s default for
+    // the load event was seen to run out at a load average of 15 on 2 cores.
+    await page.goto(`${base}/?folder=${encodeURIComponent(o.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`, { timeout: 180_000 });
+    await page.waitForSelector('.monaco-workbench', { timeout: 120_000 });
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error(`the extension host run took longer than ${o.timeoutMs / 1000} s`)), o.timeoutMs).unref());
     let code;
     if (o.ui) {
@@ -186,6 +188,10 @@ async function answer(r, page, o, replies, log) {
         .catch(() => undefined);
     }
     out = { rows: await read() };
+  } else if (r.op === 'frames') {
+    // Text of a frame of the page (a webview draws in nested iframes) once it contains every
+    // string of `match`; { lines: [] } when none did within the time.
+    out = { lines: await frameLines(page, r.match, r.timeoutMs ?? 30_000) };
   } else if (r.op === 'palette') {
     out = { rows: await paletteRows(page, r.text) };
   } else if (o.onRequest) {
@@ -194,6 +200,29 @@ async function answer(r, page, o, replies, log) {
     throw new Error(`unknown request ${r.op}`);
   }
   writeFileSync(join(replies, `${r.id}.json`), JSON.stringify(out));
+}
+
+/** The lines of the first frame whose text contains every string of `match`, waiting up to `ms` (frames attached later count). */
+async function frameLines(page, match, ms) {
+  let onAttach;
+  const found = new Promise((resolve) => {
+    const watchFrame = (f) =>
+      f.waitForFunction((m) => m.every((x) => (document.body?.innerText ?? '').includes(x)), match, { timeout: ms }).then(
+        () => resolve(f),
+        () => undefined,
+      );
+    onAttach = watchFrame;
+    page.on('frameattached', watchFrame);
+    for (const f of page.frames()) watchFrame(f);
+  });
+  let timer;
+  const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  const frame = await Promise.race([found, timeout]);
+  clearTimeout(timer);
+  page.off('frameattached', onAttach);
+  if (!frame) return [];
+  const text = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+  return text.split('\n').filter((l) => l.trim());
 }
 
 /** The rows the Command Palette lists for `text` (opened with F1, closed with Escape). */

@@ -12,7 +12,7 @@ import { appName, isDeployable } from './deploy-files';
 import { deployFailure, type DeployPhase } from './deploy-errors';
 import { runDeployPipeline, type DeployRequest, type StepReport } from './deploy-pipeline';
 import { BuildFailed } from '../edge/build/build';
-import { logsTask } from '../tasks/pier-tasks';
+import { showLogs } from '../logs/logs-view';
 import type { CommandEnv } from './table';
 
 export { appName, isDeployable };
@@ -110,7 +110,7 @@ export async function deploy(env: CommandEnv, raw?: unknown): Promise<boolean> {
     log.info(`done in ${secs} s: ${outcome.summary}`);
     buildDiagnostics?.clear();
     void vscode.window.showInformationMessage(`Pier: ${outcome.run?.app ?? app} runs on ${device.name} (${secs} s). ${outcome.summary}`, 'Show Deploy Log').then((a) => a && showDeployLog());
-    if (outcome.logsTarget) await openLogs(env, outcome.logsTarget);
+    if (outcome.logsTarget) await openLogs(outcome.logsTarget);
     return true;
   } catch (e) {
     if (e instanceof BuildFailed) showBuildDiagnostics(e);
@@ -129,13 +129,9 @@ export async function deploy(env: CommandEnv, raw?: unknown): Promise<boolean> {
   }
 }
 
-/** The logs panel on the new container when the panel is there; else the logs task's terminal. */
-async function openLogs(env: CommandEnv, t: { device: string; ref: string; kind: 'container' | 'compose' }): Promise<void> {
-  if ((await vscode.commands.getCommands(true)).includes('pier.showLogs')) {
-    await vscode.commands.executeCommand('pier.showLogs', t);
-    return;
-  }
-  await vscode.tasks.executeTask(logsTask(env.devices, t.device, t.ref));
+/** The Pier Logs view on the new container (or Compose project). */
+async function openLogs(t: { device: string; ref: string; kind: 'container' | 'compose' }): Promise<void> {
+  await showLogs(t);
 }
 
 /** A failed build's errors on the Dockerfile lines they came from. */

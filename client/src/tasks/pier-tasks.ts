@@ -50,11 +50,6 @@ export function registerPierTasks(devices: DeviceService): vscode.Disposable {
   });
 }
 
-/** The `logs` task for an app on a device, as the deploy opens it when the logs panel is absent. */
-export function logsTask(devices: DeviceService, device: string, app: string): vscode.Task {
-  return makeTask(devices, { type: TASK_TYPE, command: 'logs', device, app }, undefined);
-}
-
 function makeTask(devices: DeviceService, def: PierTaskDefinition, folder: vscode.WorkspaceFolder | undefined): vscode.Task {
   const name = `${def.command}${def.file ? ` ${def.file}` : ''}${def.device ? ` → ${def.device}` : ''}`;
   const task = new vscode.Task(
