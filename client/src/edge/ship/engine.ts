@@ -1,9 +1,11 @@
 // The build engine as the ship step sees it: the docker CLI (so DOCKER_HOST and contexts apply),
-// asked for an image's identity and, when layers are not cached yet, for the image itself as a
+// or its socket when the CLI would use that socket, asked for an image's identity and, when layers are not cached yet, for the image itself as a
 // `docker save` stream.
 
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import type { Readable } from 'node:stream';
+import { engineSocket } from '../size/save-reader';
 
 /** A failure talking to the build engine, with the engine's own last line. */
 export class EngineError extends Error {
@@ -58,9 +60,35 @@ export function parseInspect(json: string): EngineImage {
   return { id: img.Id, os: img.Os, architecture: img.Architecture, variant: img.Variant || undefined, diffIds: img.RootFS?.Layers ?? [], repoTags: img.RepoTags ?? [] };
 }
 
-/** Ask the build engine about an image. */
+/** GET an Engine API path over a unix socket; resolves with the status and the body text. */
+function engineGet(socketPath: string, path: string, signal?: AbortSignal): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path, method: 'GET', headers: { host: 'docker' }, signal }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('error', (e) => reject(new EngineError(signal?.aborted ? 'cancelled' : e.message)));
+    req.end();
+  });
+}
+
+/**
+ * Ask the build engine about an image: over the engine's socket when the docker CLI would use
+ * that socket too (no process to start: this runs on every deploy, also when nothing changed),
+ * through the CLI otherwise (contexts, TLS and SSH hosts).
+ */
 export async function inspectImage(ref: string, signal?: AbortSignal): Promise<EngineImage> {
   try {
+    const socket = engineSocket();
+    if (socket) {
+      const r = await engineGet(socket, `/images/${encodeURIComponent(ref)}/json`, signal);
+      if (r.status === 404) throw new EngineError(`No such image: ${ref}`);
+      if (r.status !== 200) throw new EngineError(`the build engine answered ${r.status} for ${ref}: ${r.body.trim().slice(0, 300)}`);
+      return parseInspect(`[${r.body}]`);
+    }
     return parseInspect((await dockerCli(['image', 'inspect', ref], { signal })).stdout);
   } catch (e) {
     if (e instanceof EngineError && /no such image/i.test(e.message)) throw new EngineError(`the build engine has no image '${ref}'; build it first (pier build)`);
