@@ -193,9 +193,10 @@ test('registry facts are cached on disk: a second catalog answers with the regis
   const extra = await startRegistry();
   try {
     await pushToRegistry(extra, 'pier-lab/busybox:arm64', 'bb:1');
-    const a = new SizeFacts({ cacheDir: dir, localEngine: false });
+    // A generous deadline for the first read: the 3 s one is tested above, and a loaded machine can miss it here.
+    const a = new SizeFacts({ cacheDir: dir, localEngine: false, timeoutMs: 20_000 });
     const first = await a.resolve(ref(`${extra.host}/bb:1`), 'linux/arm64');
-    assert.equal(first.state, 'known');
+    assert.equal(first.state, 'known', JSON.stringify(first));
     await extra.stop();
     const b = new SizeFacts({ cacheDir: dir, localEngine: false });
     const again = await b.resolve(ref(`${extra.host}/bb:1`), 'linux/arm64');
