@@ -6,11 +6,9 @@
 
 import * as vscode from 'vscode';
 import { DEFAULT_MAX_ENTRIES, LogRing } from '../edge/logs/ring';
-import { LogStream } from '../edge/logs/stream';
-import { listLogChoices } from '../edge/logs/target';
+import type { LogStream } from '../edge/logs/stream';
 import type { LogEntry, LogTarget } from '../edge/logs/types';
 import type { DeviceService } from '../views/devices-service';
-import * as core from '../../../media/logs/core';
 import type { FilterSpec, TimeMode } from '../../../media/logs/core';
 import { logsHtml, makeNonce } from './logs-html';
 
@@ -129,6 +127,7 @@ export class LogsView implements vscode.WebviewViewProvider, vscode.Disposable {
     try {
       const probe = await this.devices.probe(d);
       if (!probe.runtime) return this.notice(`${device} has no container runtime.`);
+      const { listLogChoices } = await import('../edge/logs/target.js');
       const c = await listLogChoices(this.devices.pool.get(d.target), probe.runtime);
       this.post({ type: 'choices', device, projects: c.projects, containers: c.containers.map((x) => ({ name: x.name, running: x.running, service: x.service, project: x.project })) });
     } catch (e) {
@@ -155,6 +154,9 @@ export class LogsView implements vscode.WebviewViewProvider, vscode.Disposable {
       if (s.ac.signal.aborted) return;
       if (!probe.runtime) return this.notice(`${d.name} has no container runtime.`);
       const target: LogTarget = s.request.kind === 'compose' ? { kind: 'compose', project: s.request.ref } : s.request.kind === 'container' ? { kind: 'container', ref: s.request.ref } : { kind: 'auto', ref: s.request.ref };
+      // The stream's code loads when the view first follows something, not at activation.
+      const { LogStream } = await import('../edge/logs/stream.js');
+      if (s.ac.signal.aborted) return;
       s.stream = new LogStream({ conn: this.devices.pool.get(d.target), runtime: probe.runtime, target, tail: 1000, signal: s.ac.signal, onEntries: (es) => this.add(s, es) });
       const end = await s.stream.run();
       if (end.reason === 'failed' && this.session === s) this.notice(end.error?.message ?? 'The log stream failed.');
@@ -205,6 +207,9 @@ export class LogsView implements vscode.WebviewViewProvider, vscode.Disposable {
     const name = (this.session?.request.ref ?? 'logs').replace(/[^\w.-]+/g, '_');
     const to = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(`${name}.log`), filters: { 'Log files': ['log', 'txt'] }, title: 'Save the shown log lines' });
     if (!to) return;
+    // A UMD file: bundled, its exports come as named ones; loaded by Node, under `default`.
+    const m: unknown = await import('../../../media/logs/core.js');
+    const core = ((m as { default?: unknown }).default ?? m) as typeof import('../../../media/logs/core');
     const f = core.makeFilter(filter);
     const out: string[] = [];
     for (const e of this.ring.all()) {
