@@ -118,7 +118,7 @@ async function main(): Promise<void> {
     console.log('bundles (minified, as npm run package builds them):');
     for (const f of ['server.js', 'cli.js']) console.log(`  dist/${f.padEnd(16)} ${kb(statSync(join(split, 'dist', f)).size).padStart(8)}`);
     const ext = statSync(join(split, 'dist', 'extension.js')).size;
-    const chunks = readdirSync(join(split, 'dist', 'chunks'));
+    const chunks = readdirSync(join(split, 'dist', 'chunks')).filter((f) => f.endsWith('.js'));
     const chunkBytes = chunks.reduce((n, f) => n + statSync(join(split, 'dist', 'chunks', f)).size, 0);
     const start = loadedAtStart(join(split, 'dist', 'extension.js'));
     console.log(`  dist/extension.js     ${kb(ext).padStart(8)}   (target < 1024 KB: ${ext < 1024 * 1024 ? 'met' : 'NOT met'})`);
