@@ -91,6 +91,7 @@ describe('Compose app on a lab device', { skip: lab.skip, timeout: 1_200_000 }, 
     assert.deepEqual(images, shipped.map((s) => s.tag).sort());
     assert.equal((await runRemote(conn, ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/health'])).length > 0, true);
     assert.match(ev.text(), /uploading the Compose release [0-9a-f]{12} \(1 file\)/);
+    assert.match(ev.text(), /docker-compose up -d --remove-orphans for project station/);
   });
 
   test('the same release again changes nothing', async () => {

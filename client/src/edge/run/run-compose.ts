@@ -16,6 +16,9 @@ import type { RunConfig, RunOutcome } from './types';
 /** The Compose flavours the switch script knows. */
 export type ComposeKind = 'plugin' | 'v1' | 'podman' | 'podman-compose';
 
+/** How each flavour is called, for messages. */
+const COMPOSE_COMMAND: Record<ComposeKind, string> = { plugin: 'docker compose', v1: 'docker-compose', podman: 'podman compose', 'podman-compose': 'podman-compose' };
+
 /** Which Compose to use on the device, from its probe; throws when it has none. */
 export function composeKind(device: string, probe: Pick<ProbeResult, 'compose' | 'runtime'>): ComposeKind {
   const c = probe.compose;
@@ -43,7 +46,7 @@ export async function deployCompose(t: RunTarget, config: RunConfig, kind: Compo
     const oldDir = old ? p.release(old) : '-';
     const runningSec = config.health.kind === 'running' ? config.health.seconds : 5;
     const argv = (tx: string) => ['sh', '-c', COMPOSE_SWITCH_SCRIPT, 'pier-compose', ctx.stateDir, app, tx, t.runtime.name, t.runtime.access === 'sudo' ? '1' : '0', String(config.healthTimeoutSec), kind, String(runningSec), p.release(rel.version), oldDir];
-    await ctx.say('start', `docker compose up for project ${app}${old ? ` (replacing ${old})` : ''}`);
+    await ctx.say('start', `${COMPOSE_COMMAND[kind]} up -d --remove-orphans for project ${app}${old ? ` (replacing ${old})` : ''}`);
     const res = await switchOnDevice(t, ctx, app, argv);
     await appendHistory(t.conn, app, ctx.stateDir, rel.version, res.status === 'ok', t.signal);
     if (res.status === 'ok') {
