@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { buildImage } from '../../client/src/edge/build/build';
 import { BUILD_SOCKET, ensureBaseImages, ensureBuildEngine } from '../../client/src/edge/lab';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
@@ -18,6 +18,7 @@ import { prepareImage } from '../../client/src/edge/ship/prepare';
 
 const root = mkdtempSync(join(tmpdir(), 'pier-ship-cache-'));
 const HOUR = 3600_000;
+after(() => rmSync(root, { recursive: true, force: true }));
 
 /** A cache holding `n` blobs of `size` bytes, each with a layer record, used 1 h, 2 h, ... ago (oldest last). */
 function filledCache(n: number, size: number): { cache: BlobCache; digests: string[]; diffIds: string[] } {

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -76,6 +76,7 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
   after(async () => {
     pool?.closeAll();
     if (d) await labRate(d.name, 'off', NAME).catch(() => undefined);
+    rmSync(work, { recursive: true, force: true });
   });
 
   test('the probe run in the device shell learns what the exec probe learns, the second time without asking Compose', async () => {

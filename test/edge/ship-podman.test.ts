@@ -7,7 +7,7 @@
 // otherwise.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -76,6 +76,7 @@ describe('podman pulls through the tunnel registry', { skip: lab.skip || why, ti
   after(() => {
     pool?.closeAll();
     podman?.dispose();
+    rmSync(work, { recursive: true, force: true });
   });
 
   test('a first pull by digest takes every blob; the image has the config digest as its ID; tag and untag work', async () => {
