@@ -165,6 +165,18 @@ describe('resume tracker', () => {
     assert.equal(r.accept('stderr', t(10)), true);
   });
 
+  test('within the first follow a stream may start older than the other (stdout and stderr arrive in their own order)', () => {
+    const r = new ResumeTracker();
+    // The stream calls restart() before every follow, the first one too.
+    r.restart();
+    assert.equal(r.accept('stdout', t(10)), true);
+    assert.equal(r.accept('stderr', t(9)), true, 'printed before the stdout line, read after it');
+    r.restart();
+    assert.equal(r.accept('stderr', t(9)), false, 'on the resume it is a duplicate');
+    assert.equal(r.accept('stdout', t(10)), false);
+    assert.equal(r.accept('stdout', t(11)), true);
+  });
+
   test('after the boundary everything is new, even a repeated timestamp', () => {
     const r = new ResumeTracker();
     r.accept('stdout', t(1));

@@ -122,6 +122,13 @@ export class RemoteFollow {
         stopDrop();
         this.channel = undefined;
         if (this.o.signal?.aborted) failure ??= deviceErrors.aborted(device);
+        if (!failure && exit !== undefined) {
+          // The close can come in the same read from the socket as the last output, before the
+          // streams have handed their buffered chunks to the 'data' listeners (that happens on a
+          // later tick, or never while paused): read them out now, which passes them on.
+          while (ch.read() !== null);
+          while (ch.stderr.read() !== null);
+        }
         if (failure || exit === undefined) {
           // A half line of a broken channel is read again when the follow resumes.
           out.splitter.discard();

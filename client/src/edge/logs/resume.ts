@@ -53,9 +53,13 @@ export class ResumeTracker {
     return timestampMinus(min, marginMs);
   }
 
-  /** A new follow starts from `since()`: every stream replays its boundary first. */
+  /**
+   * A new follow starts from `since()`: every stream replays its boundary first. Only a follow
+   * after lines were shown is a resume: within the first one, stdout and stderr arrive in their
+   * own order, so a stream's first line may be older than the other's and is still new.
+   */
   restart(): void {
-    this.resumed = true;
+    this.resumed = this.marks.size > 0;
     for (const m of this.marks.values()) {
       m.replaying = true;
       m.skipped = 0;
