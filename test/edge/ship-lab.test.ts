@@ -21,6 +21,7 @@ import { deviceShell, probeViaShell } from '../../client/src/edge/ship/device-sh
 import { DEVICE_IMAGES_SCRIPT, parseDeviceImages, readDeviceImages } from '../../client/src/edge/ship/device-images';
 import { PROBE_SCRIPT } from '../../client/src/edge/devices/probe-script';
 import { ShipRefused } from '../../client/src/edge/ship/plan';
+import { PULL_SCRIPT, pullArgv, tagAndDropArgv } from '../../client/src/edge/ship/runtime';
 import { shipImage, type ShipOptions } from '../../client/src/edge/ship/ship';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SshOptions } from '../../client/src/edge/ssh/target';
@@ -139,6 +140,18 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
     assert.ok(viaApi.engineId && viaApi.freeBytes! > 0);
     // Free space moves between the two reads; everything else must agree.
     assert.deepEqual({ ...sorted(viaApi), freeBytes: 0, tmpFreeBytes: 0 }, { ...sorted(viaCli), freeBytes: 0, tmpFreeBytes: 0 });
+  });
+
+  test('the Engine API paths report failures: a pull from nowhere and a tag of a missing image fail with the reason', async () => {
+    const sh = deviceShell(base.conn);
+    const ref = `127.0.0.1:1/pier/none@sha256:${'0'.repeat(64)}`;
+    const pull = await sh.run(['sh', '-c', PULL_SCRIPT, 'pier-sh', ref, ...pullArgv(base.device.runtime, ref)]);
+    assert.notEqual(pull.code, 0);
+    assert.match(pull.stdout, /^@@pid \d+$/m);
+    assert.match(pull.stderr, /pull of .*(refused|HTTP [45]\d\d)/i, pull.stderr);
+    const tag = await sh.run(tagAndDropArgv(base.device.runtime, `sha256:${'1'.repeat(64)}`, `${APP}:never`));
+    assert.notEqual(tag.code, 0);
+    assert.match(tag.stderr, /HTTP 404/, tag.stderr);
   });
 
   test('an image for another platform is refused before anything is sent', async () => {
