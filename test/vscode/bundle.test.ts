@@ -1,5 +1,5 @@
 // The extension bundle as esbuild.mjs writes it: small at activation, with the heavy parts
-// (the shell parser, the language client, the deploy pipeline) in chunks loaded on first use,
+// (the shell parser, ssh2, the language client, the deploy pipeline) in chunks loaded on first use,
 // every chunk it names present, and the .vsix allow-list taking the chunks along.
 
 import { test } from 'node:test';
@@ -13,9 +13,9 @@ const dist = join(root, 'dist');
 const entry = join(dist, 'extension.js');
 
 /** Strings that only the named part's code contains, minified or not. */
-const heavy = { 'the shell parser (mvdan-sh)': 'mvdan.cc/sh', 'the language client': 'Pier Language Server', 'the deploy command': 'Pier Deploy' };
+const heavy = { 'the shell parser (mvdan-sh)': 'mvdan.cc/sh', 'the SSH library (ssh2)': 'SSH-2.0-ssh2js', 'the language client': 'Pier Language Server', 'the deploy command': 'Pier Deploy' };
 
-test('activation loads less than 1 MB, and none of the shell parser, the language client or the deploy command', () => {
+test('activation loads less than 1 MB, and none of the shell parser, the SSH library, the language client or the deploy command', () => {
   assert.ok(existsSync(entry), 'dist/extension.js is missing: run npm run build first (npm test does)');
   const start = loadedAtStart(entry);
   assert.ok(start.bytes < 1024 * 1024, `activation loads ${start.bytes} bytes in ${start.files.length} files`);

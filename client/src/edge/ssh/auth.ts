@@ -3,26 +3,24 @@
 // reported back only once they proved right; nothing here logs or keeps them.
 
 import { readFile } from 'node:fs/promises';
-import { BaseAgent, OpenSSHAgent, utils, type AuthHandlerMiddleware, type AuthenticationType, type ParsedKey, type SignCallback } from 'ssh2';
+import type { BaseAgent, OpenSSHAgent, AuthHandlerMiddleware, AuthenticationType, ParsedKey, SignCallback } from 'ssh2';
+import { loadSsh2, type Ssh2 } from './ssh2-module';
 import { defaultIdentityFiles, type SecretPrompts, type SshEndpoint } from './target';
 
 const MAX_SECRET_TRIES = 3;
 
 /** An agent limited to some of its keys (IdentitiesOnly), signing through the real agent. */
-class ChosenKeysAgent extends BaseAgent<ParsedKey> {
-  constructor(
-    private readonly agent: OpenSSHAgent,
-    private readonly keys: ParsedKey[],
-  ) {
-    super();
+function chosenKeysAgent(ssh2: Ssh2, agent: OpenSSHAgent, keys: ParsedKey[]): BaseAgent<ParsedKey> {
+  class ChosenKeysAgent extends ssh2.BaseAgent<ParsedKey> {
+    getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
+      cb(undefined, keys);
+    }
+    sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: SignCallback): void {
+      const done = typeof options === 'function' ? (options as SignCallback) : cb;
+      agent.sign(pubKey, data, {}, done);
+    }
   }
-  getIdentities(cb: (err: Error | undefined, keys?: ParsedKey[]) => void): void {
-    cb(undefined, this.keys);
-  }
-  sign(pubKey: ParsedKey, data: Buffer, options: unknown, cb?: SignCallback): void {
-    const done = typeof options === 'function' ? (options as SignCallback) : cb;
-    this.agent.sign(pubKey, data, {}, done);
-  }
+  return new ChosenKeysAgent();
 }
 
 /** What the handler reports while it works, so the connection can pause its timer and explain failures. */
@@ -42,13 +40,13 @@ interface KeyFile {
   encrypted: boolean;
 }
 
-async function readKeyFiles(ep: SshEndpoint, home?: string): Promise<KeyFile[]> {
+async function readKeyFiles(ssh2: Ssh2, ep: SshEndpoint, home?: string): Promise<KeyFile[]> {
   const explicit = ep.identityFiles.length > 0;
   const paths = explicit ? ep.identityFiles : defaultIdentityFiles(home);
   const out: KeyFile[] = [];
   for (const path of paths) {
     const data = await readFile(path).catch(() => undefined);
-    const parsed = data ? utils.parseKey(data) : new Error('missing');
+    const parsed = data ? ssh2.utils.parseKey(data) : new Error('missing');
     const encrypted = parsed instanceof Error && /passphrase/i.test(parsed.message);
     let publicBlob = parsed instanceof Error ? undefined : parsed.getPublicSSH();
     if (!publicBlob) {
@@ -63,8 +61,8 @@ async function readKeyFiles(ep: SshEndpoint, home?: string): Promise<KeyFile[]> 
   return out;
 }
 
-async function agentKeys(socket: string): Promise<{ agent: OpenSSHAgent; keys: ParsedKey[] } | undefined> {
-  const agent = new OpenSSHAgent(socket);
+async function agentKeys(ssh2: Ssh2, socket: string): Promise<{ agent: OpenSSHAgent; keys: ParsedKey[] } | undefined> {
+  const agent = new ssh2.OpenSSHAgent(socket);
   const keys = await new Promise<ParsedKey[] | undefined>((resolve) => agent.getIdentities((err, k) => resolve(err ? undefined : (k as ParsedKey[]))));
   return keys?.length ? { agent, keys } : undefined;
 }
@@ -82,13 +80,14 @@ export async function makeAuthHandler(opts: {
 }): Promise<PierAuthHandler> {
   const { device, endpoint: ep, secrets, hooks } = opts;
   const username = ep.user;
-  const keyFiles = await readKeyFiles(ep);
-  const fromAgent = opts.agentSocket ? await agentKeys(opts.agentSocket) : undefined;
+  const ssh2 = await loadSsh2();
+  const keyFiles = await readKeyFiles(ssh2, ep);
+  const fromAgent = opts.agentSocket ? await agentKeys(ssh2, opts.agentSocket) : undefined;
   let agentAuth: BaseAgent | undefined;
   if (fromAgent) {
     // With IdentitiesOnly, only agent keys that match a configured identity file are offered.
     const allowed = ep.identitiesOnly && ep.identityFiles.length ? fromAgent.keys.filter((k) => keyFiles.some((f) => f.publicBlob?.equals(k.getPublicSSH()))) : fromAgent.keys;
-    if (allowed.length) agentAuth = new ChosenKeysAgent(fromAgent.agent, allowed);
+    if (allowed.length) agentAuth = chosenKeysAgent(ssh2, fromAgent.agent, allowed);
   }
   const agentBlobs = agentAuth ? fromAgent!.keys.map((k) => k.getPublicSSH()) : [];
   // A key file whose public half the agent already offered is not tried again (no needless prompt).
@@ -113,7 +112,7 @@ export async function makeAuthHandler(opts: {
       for (let i = 0; i < MAX_SECRET_TRIES; i++) {
         const pass = await ask(() => secrets.passphrase!({ device, keyFile: f.path, retry: i > 0 }));
         if (pass === undefined) return undefined;
-        const parsed = utils.parseKey(f.data!, pass);
+        const parsed = ssh2.utils.parseKey(f.data!, pass);
         if (!(parsed instanceof Error)) {
           await secrets.remember?.('passphrase', f.path, pass);
           hooks.tried(f.path);

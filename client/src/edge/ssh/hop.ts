@@ -3,7 +3,8 @@
 // is being asked for a passphrase or a host key decision.
 
 import type { Duplex } from 'node:stream';
-import { Client } from 'ssh2';
+import type { Client } from 'ssh2';
+import { loadSsh2 } from './ssh2-module';
 import { makeAuthHandler } from './auth';
 import { deviceErrors, DeviceError, HostKeyChangedError, HostKeyUnknownError, type HostKeyInfo } from './errors';
 import { appendKnownHost, checkHostKey, hostKeyInfo, loadKnownHosts, preferredHostKeyAlgorithms } from './known-hosts';
@@ -68,6 +69,7 @@ export async function connectHop(o: HopOptions): Promise<Client> {
   let timer: PausableTimer | undefined;
   const hooks = { waiting: (on: boolean) => (on ? timer?.pause() : timer?.resume()), tried: (t: string) => tried.push(t) };
   const auth = await makeAuthHandler({ device: o.device, endpoint: ep, agentSocket: o.agentSocket, secrets: o.secrets, hooks });
+  const { Client } = await loadSsh2();
   if (o.signal?.aborted) throw deviceErrors.aborted(o.device);
 
   return new Promise<Client>((resolve, reject) => {
