@@ -20,7 +20,7 @@ import { labTarget } from '../client/src/edge/ship/targets';
 import { SshPool } from '../client/src/edge/ssh/pool';
 import { runDeployStep } from '../client/src/edge/run/deploy-step';
 import type { RunPhase } from '../client/src/edge/run/types';
-import { median } from './stats';
+import { median, runBench } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
 const RUNS = Number(values.runs);
@@ -125,13 +125,9 @@ async function main() {
   }
   await sh(`ssh ${ssh(d, ['docker', 'rm', '-f', 'bench-base'])} >/dev/null`);
   pool.closeAll();
-  if (!values.keep) await labDown({ name: NAME });
-  rmSync(work, { recursive: true, force: true });
 }
 
-main().catch(async (e) => {
-  console.error(e);
-  if (!values.keep) await labDown({ name: NAME }).catch(() => undefined);
+runBench(main, async () => {
+  if (!values.keep) await labDown({ name: NAME });
   rmSync(work, { recursive: true, force: true });
-  process.exitCode = 1;
 });

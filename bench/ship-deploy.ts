@@ -21,7 +21,7 @@ import { shipImage, type ShipResult } from '../client/src/edge/ship/ship';
 import { labTarget } from '../client/src/edge/ship/targets';
 import { execRemote } from '../client/src/edge/ssh/exec';
 import { SshPool } from '../client/src/edge/ssh/pool';
-import { median } from './stats';
+import { median, runBench } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
 const RUNS = Number(values.runs);
@@ -161,13 +161,9 @@ async function main() {
   console.log(`   Pier, new connection (a new pier process) ${sec(median(same.fresh.map((x) => x.ms))).padStart(8)}  layer bytes ${Math.max(...same.fresh.map((x) => x.sent))}, wire ${(median(same.fresh.map((x) => x.bytes)) / 1e3).toFixed(1)} kB; of which execs ~${sec(execMs)} each`);
   console.log(`   (the warm-up ship of v1 before step 2: ${warmup.r.method})`);
   pool.closeAll();
-  if (!values.keep) await labDown({ name: NAME });
-  rmSync(work, { recursive: true, force: true });
 }
 
-main().catch(async (e) => {
-  console.error(e);
-  if (!values.keep) await labDown({ name: NAME }).catch(() => undefined);
+runBench(main, async () => {
+  if (!values.keep) await labDown({ name: NAME });
   rmSync(work, { recursive: true, force: true });
-  process.exitCode = 1;
 });

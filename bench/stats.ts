@@ -26,3 +26,12 @@ export function timeRuns(fn: () => void, n: number, warm = 3): number[] {
 
 /** Format milliseconds. */
 export const ms = (v: number) => `${v.toFixed(v < 10 ? 3 : 1)} ms`;
+
+/** Run a benchmark's main, then its clean-up whether it passed or not; a failure is printed and exits 1. */
+export function runBench(main: () => Promise<void>, cleanup: () => Promise<void>): void {
+  main().then(cleanup, async (e: unknown) => {
+    console.error(e);
+    await cleanup().catch(() => undefined);
+    process.exitCode = 1;
+  });
+}

@@ -2,9 +2,8 @@
 // an interactive shell without one. With a terminal on both ends it gets a pty that follows the
 // terminal's size; otherwise stdin, stdout and stderr are piped. Exits with the command's status.
 
-import { parseArgs } from 'node:util';
 import type { CliCommand } from './command';
-import { runCommandOptions, withRunDevice } from './ps';
+import { parseDeviceCommand, withRunDevice } from './ps';
 import { execInContainer, SHELL_ARGV } from '../edge/run/actions';
 
 const HELP = `usage: pier exec --device NAME CONTAINER [-- CMD [ARG...]]
@@ -21,20 +20,14 @@ export const execCommand: CliCommand = {
     const dash = argv.indexOf('--');
     const own = dash >= 0 ? argv.slice(0, dash) : argv;
     const cmd = dash >= 0 ? argv.slice(dash + 1) : [];
-    const { values, positionals } = parseArgs({ args: own, options: runCommandOptions, allowPositionals: true });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    if (!values.device || positionals.length !== 1) {
-      process.stderr.write(HELP);
-      return 2;
-    }
+    const parsed = parseDeviceCommand(own, HELP);
+    if (typeof parsed === 'number') return parsed;
+    const { values, target } = parsed;
     const tty = process.stdin.isTTY === true && process.stdout.isTTY === true;
     return withRunDevice(values.device, values, async ({ conn, probe, signal }) => {
       const argv2 = cmd.length ? cmd : SHELL_ARGV;
       let code: number | null = null;
-      const ch = await execInContainer(conn, probe.runtime!, positionals[0], argv2, {
+      const ch = await execInContainer(conn, probe.runtime!, target, argv2, {
         signal,
         pty: tty ? { rows: process.stdout.rows, cols: process.stdout.columns, term: process.env.TERM ?? 'xterm-256color' } : undefined,
         setup: (c) => c.on('exit', (n: number | null) => (code = typeof n === 'number' ? n : null)),

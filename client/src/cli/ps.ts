@@ -19,6 +19,24 @@ memory, and for the apps Pier runs, the app and version.
 /** Options the run-step commands share. */
 export const runCommandOptions = { ...buildOptions, json: { type: 'boolean' } } as const;
 
+/** Parse a run-step command's own arguments (`--device NAME ONE-POSITIONAL`); a number is the exit status when it printed help or usage. */
+export function parseDeviceCommand(args: string[], help: string): { values: ReturnType<typeof parseRunArgs>['values'] & { device: string }; target: string } | number {
+  const { values, positionals } = parseRunArgs(args);
+  if (values.help) {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (!values.device || positionals.length !== 1) {
+    process.stderr.write(help);
+    return 2;
+  }
+  return { values: { ...values, device: values.device }, target: positionals[0] };
+}
+
+function parseRunArgs(args: string[]) {
+  return parseArgs({ args, options: runCommandOptions, allowPositionals: true });
+}
+
 /** Open and probe a device for one command; `use` runs with it and the pool is always closed. */
 export async function withRunDevice<T>(name: string, values: Parameters<typeof openDevice>[1], use: (d: { conn: SshConnection; probe: ProbeResult; signal: AbortSignal }) => Promise<T>): Promise<T> {
   const ac = new AbortController();

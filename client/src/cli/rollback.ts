@@ -1,9 +1,8 @@
 // `pier rollback --device NAME APP`: put back the version (or Compose release) of APP that ran well
 // before the current one, verify it is healthy again, and say what happened.
 
-import { parseArgs } from 'node:util';
 import type { CliCommand } from './command';
-import { runCommandOptions, withRunDevice } from './ps';
+import { parseDeviceCommand, withRunDevice } from './ps';
 import { deploySucceeded } from '../edge/run/deploy-step';
 import { rollbackApp } from '../edge/run/rollback-app';
 
@@ -19,17 +18,11 @@ export const rollbackCommand: CliCommand = {
   name: 'rollback',
   summary: 'put the previous version of an app back on a device (pier rollback --device NAME APP)',
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: runCommandOptions, allowPositionals: true });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    if (!values.device || positionals.length !== 1) {
-      process.stderr.write(HELP);
-      return 2;
-    }
+    const parsed = parseDeviceCommand(argv, HELP);
+    if (typeof parsed === 'number') return parsed;
+    const { values, target } = parsed;
     const say = (l: string) => void process.stderr.write(`pier rollback: ${l}\n`);
-    const out = await withRunDevice(values.device, values, ({ conn, probe, signal }) => rollbackApp({ conn, runtime: probe.runtime!, signal, onEvent: (e) => void (e.phase !== 'done' && say(e.message)) }, positionals[0], probe));
+    const out = await withRunDevice(values.device, values, ({ conn, probe, signal }) => rollbackApp({ conn, runtime: probe.runtime!, signal, onEvent: (e) => void (e.phase !== 'done' && say(e.message)) }, target, probe));
     if (values.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     say(out.summary);
     return deploySucceeded(out) ? 0 : 1;
