@@ -75,9 +75,10 @@ describe('run step on a lab device', { skip: lab.skip, timeout: 900_000 }, () =>
     const until = String(Number((await runRemote(conn, ['date', '+%s'])).trim()) + 1);
     const log = await runRemote(conn, ['docker', 'events', '--since', since, '--until', until, '--filter', 'label=dev.pier.app=web', '--format', '{{.Action}} {{.Actor.Attributes.name}}']);
     const actions = log.split('\n').filter(Boolean);
-    const started = actions.indexOf('start web-pier-next');
-    const healthy = actions.findIndex((a) => a.startsWith('health_status: healthy') && a.endsWith('web-pier-next'));
-    const oldDied = actions.indexOf('die web');
+    // `--since` counts whole seconds, so the previous deploy's events may come first: read from this start on.
+    const started = actions.lastIndexOf('start web-pier-next');
+    const healthy = actions.findIndex((a, i) => i > started && a.startsWith('health_status: healthy') && a.endsWith('web-pier-next'));
+    const oldDied = actions.findIndex((a, i) => i > started && a === 'die web');
     assert.ok(started >= 0 && healthy > started && oldDied > healthy, `old and new ran side by side until the new was healthy: ${actions.join(' / ')}`);
     assert.equal((await only('web')).version, versions.v2);
   });
