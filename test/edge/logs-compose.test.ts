@@ -5,13 +5,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { probeDevice, type RuntimeInfo } from '../../client/src/edge/devices/probe';
+import type { RuntimeInfo } from '../../client/src/edge/devices/probe';
 import { followLogs, FOLLOWS_PER_CONNECTION, SHARED_CONNECTION_FOLLOWS } from '../../client/src/edge/logs/stream';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
 import { execRemote, runRemote } from '../../client/src/edge/ssh/exec';
-import { SshPool } from '../../client/src/edge/ssh/pool';
+import type { SshPool } from '../../client/src/edge/ssh/pool';
 import { useLab } from '../lab/harness';
-import { busyboxRef, Collector, ensureDeviceImage, labOptions, labTarget } from './logs-helpers';
+import { busyboxRef, Collector, openLabDevice } from './logs-helpers';
 
 const lab = useLab({ name: 'logs', devices: 1 });
 
@@ -37,12 +37,8 @@ describe('log stream of a Compose project with many services', { skip: lab.skip,
   const names = Array.from({ length: SERVICES }, (_, i) => `${project}-s${i + 1}-1`);
 
   before(async () => {
-    const d = lab.device();
     // The connection's default channel limit (6): nine follows on it alone would starve it.
-    pool = new SshPool(labOptions(d));
-    conn = pool.get(labTarget(d));
-    rt = (await probeDevice(conn)).runtime!;
-    await ensureDeviceImage(conn, busyboxRef(d));
+    ({ pool: pool, conn, rt } = await openLabDevice(lab.device()));
   });
 
   after(async () => {

@@ -8,14 +8,14 @@ import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { after, before, describe, test } from 'node:test';
-import { probeDevice, type RuntimeInfo } from '../../client/src/edge/devices/probe';
+import type { RuntimeInfo } from '../../client/src/edge/devices/probe';
 import { LogRing, DEFAULT_MAX_ENTRIES } from '../../client/src/edge/logs/ring';
 import { followLogs } from '../../client/src/edge/logs/stream';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
 import { runRemote } from '../../client/src/edge/ssh/exec';
-import { SshPool } from '../../client/src/edge/ssh/pool';
+import type { SshPool } from '../../client/src/edge/ssh/pool';
 import { useLab } from '../lab/harness';
-import { busyboxRef, Collector, ensureDeviceImage, FLOOD_PRINTER, labOptions, labTarget, triggerFlood } from './logs-helpers';
+import { busyboxRef, Collector, FLOOD_PRINTER, triggerFlood, openLabDevice } from './logs-helpers';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -36,11 +36,7 @@ describe('log stream under a flood and hostile lines', { skip: lab.skip, timeout
   const names: string[] = [];
 
   before(async () => {
-    const d = lab.device();
-    pool = new SshPool(labOptions(d));
-    conn = pool.get(labTarget(d));
-    rt = (await probeDevice(conn)).runtime!;
-    await ensureDeviceImage(conn, busyboxRef(d));
+    ({ pool: pool, conn, rt } = await openLabDevice(lab.device()));
   });
 
   after(async () => {

@@ -6,6 +6,8 @@ import { spawn } from 'node:child_process';
 import type { LabDeviceAccess } from '../../client/src/edge/lab';
 import { BUILD_SOCKET } from '../../client/src/edge/lab';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
+import { SshPool } from '../../client/src/edge/ssh/pool';
+import { probeDevice, type RuntimeInfo } from '../../client/src/edge/devices/probe';
 import { execRemote, runRemote } from '../../client/src/edge/ssh/exec';
 import type { SshOptions, SshTarget } from '../../client/src/edge/ssh/target';
 import type { LogEntry, LogLine, LogState, LogStateKind } from '../../client/src/edge/logs/types';
@@ -37,6 +39,15 @@ export async function ensureDeviceImage(conn: SshConnection, ref: string): Promi
   const code = await saved;
   if (code !== 0) throw new Error(`docker save ${ref} failed: ${err}`);
   if (!out.includes('Loaded image')) throw new Error(`docker load said: ${out}`);
+}
+
+/** A pool, a connection and the probed runtime of a lab device, with the lab's busybox image on it. */
+export async function openLabDevice(d: LabDeviceAccess): Promise<{ pool: SshPool; conn: SshConnection; rt: RuntimeInfo }> {
+  const pool = new SshPool(labOptions(d));
+  const conn = pool.get(labTarget(d));
+  const rt = (await probeDevice(conn)).runtime!;
+  await ensureDeviceImage(conn, busyboxRef(d));
+  return { pool, conn, rt };
 }
 
 /**

@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { labCut, labHeal } from '../../client/src/edge/lab';
-import { probeDevice, type RuntimeInfo } from '../../client/src/edge/devices/probe';
+import type { RuntimeInfo } from '../../client/src/edge/devices/probe';
 import { followLogs } from '../../client/src/edge/logs/stream';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
 import { runRemote } from '../../client/src/edge/ssh/exec';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import { useLab } from '../lab/harness';
-import { busyboxRef, Collector, ensureDeviceImage, firstMismatch, labOptions, labTarget, NUMBERED_PRINTER, numbers } from './logs-helpers';
+import { busyboxRef, Collector, firstMismatch, labOptions, labTarget, NUMBERED_PRINTER, numbers, openLabDevice } from './logs-helpers';
 
 // A lab of its own: this file cuts the link.
 const LAB = 'logs';
@@ -26,11 +26,7 @@ describe('log stream across a link cut, a restart and a replace', { skip: lab.sk
   const volume = `pier-logs-seq-${process.pid}`;
 
   before(async () => {
-    const d = lab.device();
-    control = new SshPool(labOptions(d));
-    conn = control.get(labTarget(d));
-    rt = (await probeDevice(conn)).runtime!;
-    await ensureDeviceImage(conn, busyboxRef(d));
+    ({ pool: control, conn, rt } = await openLabDevice(lab.device()));
   });
 
   after(async () => {
