@@ -159,14 +159,15 @@ export class SizeFacts implements SizeSource {
     try {
       const facts = await readRegistrySize(ref, platform, { timeoutMs: this.o.timeoutMs ?? 3000 });
       const stored: Stored = { ok: true, facts };
-      // Digests never change; tags move, so their facts expire.
-      void this.disk?.set(key, stored, Date.now() + (ref.digest ? 30 * 86_400_000 : (this.o.ttlMs ?? 86_400_000)));
+      // Digests never change; tags move, so their facts expire. Written before answering, so a
+      // catalog started right after (another process, the CLI) finds it; the write never throws.
+      await this.disk?.set(key, stored, Date.now() + (ref.digest ? 30 * 86_400_000 : (this.o.ttlMs ?? 86_400_000)));
       return stored;
     } catch (e) {
       const err = e instanceof RegistryError ? e : new RegistryError('bad-response', (e as Error)?.message ?? String(e));
       if (err.hostDown) this.hostDown.set(ref.registry, { until: Date.now() + (this.o.hostBackoffMs ?? 60_000), reason: err.message });
       const stored: Stored = { ok: false, kind: err.kind, reason: err.message };
-      if (!err.hostDown && err.kind !== 'cancelled') void this.disk?.set(key, stored, Date.now() + (this.o.negativeTtlMs ?? 300_000));
+      if (!err.hostDown && err.kind !== 'cancelled') await this.disk?.set(key, stored, Date.now() + (this.o.negativeTtlMs ?? 300_000));
       return stored;
     }
   }
