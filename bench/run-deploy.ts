@@ -7,19 +7,20 @@
 // Run (as root): node --import tsx bench/run-deploy.ts [--runs 1] [--keep]
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildImage } from '../client/src/edge/build/build';
 import { probeViaShell } from '../client/src/edge/ship/device-shell';
-import { deviceAccess, labDown, labStatus, labUp, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
+import { labDown, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
 import { BlobCache } from '../client/src/edge/ship/blob-cache';
 import { shipImage } from '../client/src/edge/ship/ship';
 import { labTarget } from '../client/src/edge/ship/targets';
 import { SshPool } from '../client/src/edge/ssh/pool';
 import { runDeployStep } from '../client/src/edge/run/deploy-step';
 import type { RunPhase } from '../client/src/edge/run/types';
+import { httpServiceLab } from './lab-bench';
 import { median, runBench } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
@@ -83,15 +84,7 @@ async function pier(pool: SshPool, d: LabDeviceAccess, ctx: string, cache: BlobC
 }
 
 async function main() {
-  let st = labStatus(NAME);
-  if (!st.healthy) {
-    await labUp({ name: NAME, devices: 1, arch: 'arm64', rate: '20mbit', images: [{ kind: 'busybox', arch: 'arm64' }, { kind: 'debian', arch: 'arm64' }], onProgress: (m) => console.error(`[lab] ${m}`) });
-    st = labStatus(NAME);
-  }
-  const state = st.state!;
-  const d = deviceAccess(state, state.devices[0]);
-  const ctx = join(work, 'http-service');
-  cpSync(resolve(__dirname, '..', 'examples', 'http-service'), ctx, { recursive: true });
+  const { state, d, ctx } = await httpServiceLab(NAME, work);
   const cache = new BlobCache(mkdtempSync(join(work, 'cache-')));
   const pool = new SshPool({ hostKeys: { knownHostsFiles: [], pierKnownHostsFile: d.knownHostsPath }, agentSocket: null });
   console.log(`examples/http-service for linux/arm64 on ${NAME}/dev1, link ${state.devices[0].rate}; load ${load()}`);

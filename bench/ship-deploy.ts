@@ -8,19 +8,20 @@
 // Run (as root): node --import tsx bench/ship-deploy.ts [--runs 1]
 
 import { spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildImage } from '../client/src/edge/build/build';
 import { probeViaShell } from '../client/src/edge/ship/device-shell';
-import { deviceAccess, docker, labDown, labStatus, labUp, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
+import { docker, labDown, sshArgs, type LabDeviceAccess } from '../client/src/edge/lab';
 import { BlobCache } from '../client/src/edge/ship/blob-cache';
 import { prepareImage } from '../client/src/edge/ship/prepare';
 import { shipImage, type ShipResult } from '../client/src/edge/ship/ship';
 import { labTarget } from '../client/src/edge/ship/targets';
 import { execRemote } from '../client/src/edge/ssh/exec';
 import { SshPool } from '../client/src/edge/ssh/pool';
+import { httpServiceLab } from './lab-bench';
 import { median, runBench } from './stats';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, keep: { type: 'boolean' } } });
@@ -69,16 +70,8 @@ async function ours(pool: SshPool, d: LabDeviceAccess, veth: string, ref: string
 const newPool = (d: LabDeviceAccess) => new SshPool({ hostKeys: { knownHostsFiles: [], pierKnownHostsFile: d.knownHostsPath }, agentSocket: null });
 
 async function main() {
-  let st = labStatus(NAME);
-  if (!st.healthy) {
-    await labUp({ name: NAME, devices: 1, arch: 'arm64', rate: '20mbit', images: [{ kind: 'busybox', arch: 'arm64' }, { kind: 'debian', arch: 'arm64' }], onProgress: (m) => console.error(`[lab] ${m}`) });
-    st = labStatus(NAME);
-  }
-  const state = st.state!;
-  const d = deviceAccess(state, state.devices[0]);
+  const { state, d, ctx } = await httpServiceLab(NAME, work);
   const veth = state.devices[0].hostVeth;
-  const ctx = join(work, 'http-service');
-  cpSync(resolve(__dirname, '..', 'examples', 'http-service'), ctx, { recursive: true });
   const build = async (tag: string) => (await buildImage({ context: ctx, platform: 'linux/arm64', tag, buildArgs: { LAB_ARCH: 'arm64' } })).imageId;
   const v1 = await build('pier-bench/web:v1');
   const size = Number((await docker('/var/run/docker.sock', ['image', 'inspect', '--format', '{{.Size}}', v1])).stdout.trim());
