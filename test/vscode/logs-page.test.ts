@@ -45,7 +45,7 @@ describe('Pier Logs page in Chromium', { timeout: 300_000 }, () => {
     browser = await chromium.launch({ executablePath: exe, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1000, height: 400 } });
     page.on('pageerror', (e: Error) => errors.push(e.message));
-    const html = logsHtml({ nonce: makeNonce(), cspSource: ORIGIN, coreJs: `${ORIGIN}/media/logs/core.js`, viewJs: `${ORIGIN}/media/logs/view.js`, viewCss: `${ORIGIN}/media/logs/view.css` });
+    const html = logsHtml({ nonce: makeNonce(), cspSource: ORIGIN, ansiJs: `${ORIGIN}/media/logs/ansi.js`, coreJs: `${ORIGIN}/media/logs/core.js`, viewJs: `${ORIGIN}/media/logs/view.js`, viewCss: `${ORIGIN}/media/logs/view.css` });
     await page.route('**/*', (route: any) => {
       const url = new URL(route.request().url());
       if (url.origin !== ORIGIN) {

@@ -7,6 +7,7 @@ export interface LogsHtmlOptions {
   nonce: string;
   /** The webview's `cspSource` (its origin for local resources). */
   cspSource: string;
+  ansiJs: string;
   coreJs: string;
   viewJs: string;
   viewCss: string;
@@ -63,6 +64,7 @@ export function logsHtml(o: LogsHtmlOptions): string {
 <div id="log" class="log" tabindex="0" role="log" aria-label="Log lines" aria-live="off"><div id="spacer" class="spacer"><div id="rows" class="rows"></div></div></div>
 <div id="empty" class="empty">Pick a device and a container or Compose project above.</div>
 <button id="newer" class="newer" hidden>New lines below</button>
+<script nonce="${n}" src="${esc(o.ansiJs)}"></script>
 <script nonce="${n}" src="${esc(o.coreJs)}"></script>
 <script nonce="${n}" src="${esc(o.viewJs)}"></script>
 </body></html>`;
