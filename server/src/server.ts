@@ -10,4 +10,6 @@ const connection = createConnection(ProposedFeatures.all);
 process.on('uncaughtException', (e) => connection.console.error(`uncaught exception: ${e?.stack ?? String(e)}`));
 process.on('unhandledRejection', (e) => connection.console.error(`unhandled rejection: ${(e as Error)?.stack ?? String(e)}`));
 
-startServer(connection);
+// The first diagnostics of a Dockerfile go out before the shell parser has loaded (it is most of
+// the start-up cost); the complete set follows.
+startServer(connection, { deferShellParser: true });

@@ -16,7 +16,7 @@ import {
   ResponseError,
   type CodeAction,
 } from 'vscode-languageserver-protocol/node';
-import { lspFrames, overStdio } from './harness';
+import { fullChange, lspFrames, overStdio } from './harness';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SERVER = join(ROOT, 'dist', 'server.js');
@@ -32,7 +32,8 @@ test('bundle over stdio: initialize, first diagnostics, a code action, completio
     assert.equal(init.serverInfo?.name, 'pier');
     const uri = 'file:///bundle/Dockerfile';
     await c.open(uri, 'FROM debian:12.5\nRUN apt-get update && apt-get install -y curl\n');
-    const p = await c.diagnostics(uri, { version: 1 });
+    // The complete set: a first round without the rules that read RUN scripts may come before it.
+    const p = await c.diagnostics(uri, { version: 1, where: (x) => x.diagnostics.some((y) => y.code === 'apt-no-install-recommends') });
     const d = p.diagnostics.find((x) => x.code === 'apt-no-install-recommends');
     assert.ok(d, 'first diagnostics include the apt finding');
     assert.match(d.codeDescription!.href, /\/docs\/rules\/apt-no-install-recommends\.md$/);
@@ -62,6 +63,35 @@ test('bundle over stdio: initialize, first diagnostics, a code action, completio
   }
 });
 
+test('bundle over stdio: the first diagnostics go out before the shell parser loads, then the complete set adds to them', async () => {
+  const { client: c, exited } = overStdio(SERVER);
+  try {
+    await c.initialize();
+    const uri = 'file:///bundle/first-round/Dockerfile';
+    await c.open(uri, 'FROM debian\nRUN apt-get update && apt-get install -y curl\nCOPY . /app\nCMD /app/run\n');
+    const complete = await c.diagnostics(uri, { version: 1, where: (p) => p.diagnostics.some((d) => d.code === 'apt-no-install-recommends') });
+    const rounds = c.published.filter((p) => p.uri === uri);
+    assert.equal(rounds.length, 2, `a first round, then the complete set: ${JSON.stringify(rounds.map((p) => p.diagnostics.map((d) => d.code)))}`);
+    const [first] = rounds;
+    assert.equal(first.version, 1);
+    assert.ok(first.diagnostics.length > 0, 'the first round has the findings that need no shell parse');
+    assert.ok(!first.diagnostics.some((d) => d.code === 'apt-no-install-recommends' || d.code === 'apt-lists-not-cleaned'), 'rules that read RUN scripts wait for the parser');
+    // Nothing shown in the first round disappears: the complete set only adds.
+    const key = (d: (typeof first.diagnostics)[number]) => JSON.stringify([d.code, d.range, d.message, d.severity]);
+    const all = new Set(complete.diagnostics.map(key));
+    for (const d of first.diagnostics) assert.ok(all.has(key(d)), `kept: ${key(d)}`);
+    // With the parser loaded, an edit gets one complete publish.
+    await c.change(uri, 2, fullChange('FROM debian\nRUN apk add curl\n'));
+    const next = await c.diagnostics(uri, { version: 2 });
+    assert.ok(next.diagnostics.some((d) => d.code === 'apk-no-cache'), JSON.stringify(next.diagnostics.map((d) => d.code)));
+    await c.shutdown();
+    await c.conn.sendNotification(ExitNotification.type);
+    assert.equal(await exited, 0);
+  } finally {
+    c.dispose();
+  }
+});
+
 test('bundle over stdio: a settings change, and a cancelled request', async () => {
   let rules: Record<string, string> = {};
   let release!: () => void;
@@ -71,7 +101,7 @@ test('bundle over stdio: a settings change, and a cancelled request', async () =
     await c.initialize();
     const uri = 'file:///bundle/settings/Dockerfile';
     await c.open(uri, 'FROM debian:12.5\nRUN apt-get install -y curl\n');
-    assert.ok((await c.diagnostics(uri, { version: 1 })).diagnostics.some((d) => d.code === 'apt-no-install-recommends'));
+    await c.diagnostics(uri, { version: 1, where: (p) => p.diagnostics.some((d) => d.code === 'apt-no-install-recommends') });
     const before = c.published.length;
     rules = { 'apt-no-install-recommends': 'off' };
     await c.configChanged({ pier: { lint: { rules } } });

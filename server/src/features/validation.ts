@@ -4,6 +4,10 @@
 // of the event loop, which still coalesces a burst of queued changes). A newer change supersedes a
 // pending or running analysis, and results are published only for the version they were computed
 // from, so stale diagnostics never appear. A failing analysis publishes empty diagnostics.
+// While the shell parser is not loaded yet (a server just started), a Dockerfile's first round
+// runs without it: the findings of rules that need no RUN script go out at once, then the parser
+// loads and the complete set follows for the same version. The first round only ever lacks
+// findings, so nothing shown disappears and comes back.
 
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -14,6 +18,7 @@ import { kindOf, type DocumentKind } from './languages';
 import { fsPathOf, type ProjectFiles } from './project-files';
 import type { SettingsStore } from './settings';
 import { MAX_ANALYSIS_BYTES } from '../analysis/file-kinds';
+import { loadShellParser, shellParserLoaded, withoutLoadingShellParser } from '../analysis/dockerfile/shell';
 
 /** Debounce for documents whose last analysis took at least SLOW_ANALYSIS_MS. */
 export const DEBOUNCE_MS = 75;
@@ -30,6 +35,8 @@ export interface Analysis {
   kind: DocumentKind;
   findings: Finding[];
   diagnostics: Diagnostic[];
+  /** False for a first round run without the shell parser: rules that read RUN scripts are missing. */
+  complete: boolean;
 }
 
 interface DocState {
@@ -51,6 +58,8 @@ export interface ValidatorOptions {
   log: (message: string) => void;
   /** A fixed debounce for every change (benchmarks, slow machines); adaptive when undefined. */
   fixedDelayMs?: number;
+  /** Publish a first round without the shell parser while it is not loaded (the server process). */
+  deferShellParser?: boolean;
 }
 
 /** Schedules, runs and publishes analyses; keeps the latest result per document for requests. */
@@ -148,10 +157,11 @@ export class Validator {
     let diagnostics: Diagnostic[] = [];
     try {
       const started = performance.now();
-      const a = await this.analyse(doc, stale);
+      const a = await this.analyse(doc, stale, this.o.deferShellParser === true);
       if (!a) return;
       this.state(uri).lastMs = performance.now() - started;
       if (stale()) return;
+      if (!a.complete) return this.completeLater(uri, version, generation, a.diagnostics);
       this.results.set(uri, a);
       diagnostics = a.diagnostics;
     } catch (e) {
@@ -163,10 +173,33 @@ export class Validator {
   }
 
   /**
-   * Analyse one version: settings, side files, then the kind's analysis. Returns undefined when
-   * no kind handles the document, or when `stale` says the work is no longer wanted.
+   * A first round lacks the rules that read RUN scripts: show what it found (an empty round
+   * changes nothing on the client and is not sent), load the shell parser on the next turn of the
+   * event loop, so this message goes out first, and run the complete round for the same version
+   * unless a newer change has superseded it.
    */
-  private async analyse(doc: TextDocument, stale: () => boolean = () => false): Promise<Analysis | undefined> {
+  private completeLater(uri: string, version: number, generation: number, diagnostics: Diagnostic[]): void {
+    if (diagnostics.length) this.publish(uri, version, diagnostics);
+    const s = this.state(uri);
+    s.immediate = setImmediate(() => {
+      s.immediate = undefined;
+      try {
+        loadShellParser();
+      } catch (e) {
+        // The complete round still runs; the rules that need the parser log their failure.
+        this.o.log(`the shell parser did not load: ${(e as Error)?.stack ?? String(e)}`);
+      }
+      if (this.states.get(uri)?.generation === generation) void this.validate(uri, generation);
+    });
+  }
+
+  /**
+   * Analyse one version: settings, side files, then the kind's analysis. Returns undefined when
+   * no kind handles the document, or when `stale` says the work is no longer wanted. With
+   * `firstRound`, a Dockerfile is analysed without loading the shell parser if it is not loaded
+   * yet (the result says whether it is complete); requests always get the complete analysis.
+   */
+  private async analyse(doc: TextDocument, stale: () => boolean = () => false, firstRound = false): Promise<Analysis | undefined> {
     const kind = kindOf(this.o.kinds, doc.uri, doc.languageId);
     if (!kind) return undefined;
     const path = fsPathOf(doc.uri);
@@ -179,14 +212,16 @@ export class Validator {
     // From here on everything is synchronous, so the text and version cannot drift apart.
     const version = doc.version;
     const text = doc.getText();
-    const empty = (diagnostics: Diagnostic[] = []): Analysis => ({ version, kind, findings: [], diagnostics });
+    const empty = (diagnostics: Diagnostic[] = []): Analysis => ({ version, kind, findings: [], diagnostics, complete: true });
     if (!client.enable) return empty();
     const bytes = text.length * 3 <= MAX_ANALYSIS_BYTES ? 0 : Buffer.byteLength(text, 'utf8');
     if (bytes > MAX_ANALYSIS_BYTES) return empty([tooLargeDiagnostic(bytes)]);
     if (text.slice(0, 8192).includes('\u0000')) return empty([binaryDiagnostic()]);
     // The project's .hadolint.yaml first; the user's explicit per-rule choices win over it.
     const settings = mergeSettings(hadolint, client.lint);
-    const findings = kind.analyze(text, settings, files, this.o.log, path);
-    return { version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)) };
+    const run = () => kind.analyze(text, settings, files, this.o.log, path);
+    // Only Dockerfiles: their rules are independent, so a round without some of them is a subset.
+    const { value: findings, complete } = firstRound && kind.kind === 'dockerfile' && !shellParserLoaded() ? withoutLoadingShellParser(run) : { value: run(), complete: true };
+    return { version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)), complete };
   }
 }

@@ -33,6 +33,11 @@ import { registerSizeHints } from './size-hints';
 export interface ServerOptions {
   /** The document kinds to serve (default: every kind Pier knows). */
   kinds?: readonly DocumentKind[];
+  /**
+   * Send a Dockerfile's first diagnostics before the shell parser has loaded, then the complete
+   * set (see validation.ts). The server process does; in-process embedders load it as they go.
+   */
+  deferShellParser?: boolean;
 }
 
 /** Settings a client may pass in `initializationOptions`. */
@@ -81,7 +86,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
   let traits = clientTraits({});
   let folders: string[] = [];
   let validator: Validator | undefined;
-  const validatorOf = () => (validator ??= new Validator({ connection, documents, kinds, settings, files, log }));
+  const validatorOf = () => (validator ??= new Validator({ connection, documents, kinds, settings, files, log, deferShellParser: options.deferShellParser }));
   const sizeHints = registerSizeHints({ connection, documents, settings, files, log, revalidate: () => validatorOf().revalidateAll() });
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -91,7 +96,7 @@ export function startServer(connection: Connection, options: ServerOptions = {})
     files.setFolders(folders);
     const init = (params.initializationOptions ?? {}) as InitOptions;
     const fixedDelayMs = typeof init.validationDelayMs === 'number' && init.validationDelayMs >= 0 ? init.validationDelayMs : undefined;
-    validator = new Validator({ connection, documents, kinds, settings, files, log, fixedDelayMs });
+    validator = new Validator({ connection, documents, kinds, settings, files, log, fixedDelayMs, deferShellParser: options.deferShellParser });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

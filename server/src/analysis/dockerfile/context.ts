@@ -158,11 +158,20 @@ function parseRun(inst: Instruction, stage: Stage, lines: LineIndex): RunInfo {
     const rest = script.slice(bodyStart);
     const m = term.exec(rest);
     const body = m ? rest.slice(0, m.index) : rest;
-    return { instruction: inst, stage, shell: parseShell(body, scriptStart + bodyStart, lines), flags };
+    return withShell({ instruction: inst, stage, flags }, () => parseShell(body, scriptStart + bodyStart, lines));
   }
   // Docker drops comment lines inside a continued instruction before the shell sees it; blank them
   // out (keeping offsets) so the shell parser reads what the shell will run.
-  return { instruction: inst, stage, shell: parseShell(blankContinuedComments(script), scriptStart, lines), flags };
+  return withShell({ instruction: inst, stage, flags }, () => parseShell(blankContinuedComments(script), scriptStart, lines));
+}
+
+/**
+ * A RUN whose script is parsed when a rule first reads `shell`: rules that never look at RUN
+ * scripts then run without the shell parser loaded (see withoutLoadingShellParser).
+ */
+function withShell(info: Omit<RunInfo, 'shell'>, parse: () => ShellScript): RunInfo {
+  let shell: ShellScript | undefined;
+  return Object.defineProperty(info, 'shell', { get: () => (shell ??= parse()), enumerable: true }) as RunInfo;
 }
 
 /** Replace comment lines inside a continued instruction (and their line breaks) with spaces. */

@@ -1,11 +1,59 @@
 // RUN lines parsed with mvdan/sh's parser (the one behind shfmt), so `&&`, `;`, pipes,
 // continuations, heredocs, quoting and variables are understood rather than guessed at.
 
-import sh from 'mvdan-sh';
+import { NotLoaded } from '../engine/deferred';
 import { LineIndex } from '../engine/text';
 import type { Range } from '../engine/types';
 
-const { syntax } = sh;
+type Syntax = typeof import('mvdan-sh').syntax;
+
+// mvdan-sh is a 1.3 MB GopherJS build that takes a few hundred milliseconds to load, so it is
+// required on first use rather than imported: a process (the language server, the CLI) starts
+// without it, and the server bundle keeps it in a file of its own (esbuild.mjs).
+let syntaxModule: Syntax | undefined;
+/** While true, a parse that would load the parser throws NotLoaded instead. */
+let holdingBack = false;
+/** Set when a parse was refused while holding back. */
+let refused = false;
+
+/** True once the shell parser is loaded. */
+export function shellParserLoaded(): boolean {
+  return syntaxModule !== undefined;
+}
+
+/** Load the shell parser now, if it is not loaded yet. */
+export function loadShellParser(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  syntaxModule ??= (require('mvdan-sh') as typeof import('mvdan-sh')).syntax;
+}
+
+/**
+ * Run `fn` without loading the shell parser: a RUN that needs parsing throws NotLoaded (the rule
+ * runner drops that rule's findings). `complete` is false when anything was refused, so the caller
+ * knows the result lacks the rules that read RUN scripts. With the parser loaded, `fn` just runs.
+ */
+export function withoutLoadingShellParser<T>(fn: () => T): { value: T; complete: boolean } {
+  if (syntaxModule || holdingBack) return { value: fn(), complete: true };
+  holdingBack = true;
+  refused = false;
+  try {
+    const value = fn();
+    return { value, complete: !refused };
+  } finally {
+    holdingBack = false;
+  }
+}
+
+function syntax(): Syntax {
+  if (!syntaxModule) {
+    if (holdingBack) {
+      refused = true;
+      throw new NotLoaded('the shell parser');
+    }
+    loadShellParser();
+  }
+  return syntaxModule!;
+}
 
 /** One word of a command, with its value after quote removal (expansions kept as written). */
 export interface ShellWord {
@@ -49,7 +97,7 @@ export interface ShellScript {
 }
 
 /** One parser for the process: creating one per script costs more than small parses. */
-let parser: ReturnType<typeof syntax.NewParser> | undefined;
+let parser: ReturnType<Syntax['NewParser']> | undefined;
 
 const PIPE_OPS = new Set([12, 13]); // `|` and `|&` in mvdan/sh's BinCmdOperator
 
@@ -139,8 +187,10 @@ function parseInto(script: string, base: number, index: LineIndex): ShellScript 
   const rangeOf = (node: { Pos(): { Offset(): number }; End(): { Offset(): number } }) =>
     index.range(abs(node.Pos().Offset()), abs(node.End().Offset()));
   let file;
+  // Outside the try: NotLoaded must reach the caller, not turn into a parse error.
+  const sx = syntax();
   try {
-    parser ??= syntax.NewParser(syntax.KeepComments(false), syntax.Variant(syntax.LangBash));
+    parser ??= sx.NewParser(sx.KeepComments(false), sx.Variant(sx.LangBash));
     file = parser.Parse(script, 'RUN');
   } catch (e) {
     const err = e as { Error?: () => string; Pos?: { Offset(): number }; Text?: string };

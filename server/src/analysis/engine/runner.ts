@@ -1,6 +1,7 @@
 // Runs a set of rules over one context, applying settings (severity, off, categories) and
 // suppressions. A rule that throws is logged and skipped; the analysis still returns.
 
+import { NotLoaded } from './deferred';
 import { isSuppressed, type Suppression } from './pragmas';
 import type { Finding, LintSettings, Report, Rule, Severity } from './types';
 
@@ -42,9 +43,15 @@ export function runRules<C>(rules: readonly Rule<C>[], makeContext: (report: (r:
     current = rule;
     severity = sev;
     configured = Boolean(opts.settings.rules[rule.id] ?? (rule.meta.hadolint ? opts.settings.rules[rule.meta.hadolint] : undefined));
+    const before = findings.length;
     try {
       rule.check(ctx);
     } catch (e) {
+      // A held-back part (the shell parser): this rule runs in the complete round instead.
+      if (e instanceof NotLoaded) {
+        findings.length = before;
+        continue;
+      }
       opts.log?.(`rule ${rule.id} failed and was skipped: ${(e as Error)?.stack ?? String(e)}`);
     }
   }
