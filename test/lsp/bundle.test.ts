@@ -4,7 +4,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   CancellationTokenSource,
@@ -142,5 +142,17 @@ test('bundle over stdio: exit without shutdown ends with code 1, and a closed st
     assert.notEqual(await b.exited, null, 'the server exits when its client goes away');
   } finally {
     b.client.dispose();
+  }
+});
+
+test('bundle: every file the server requires next to it exists and is in the .vsix allow-list', () => {
+  const src = readFileSync(SERVER, 'utf8');
+  const local = [...new Set([...src.matchAll(/require\("\.\/([^"]+)"\)/g)].map((m) => m[1]))];
+  assert.ok(local.includes('shell-parser.js'), `the shell parser is a file of its own: ${local.join(', ')}`);
+  assert.ok(!src.includes('mvdan.cc/sh'), 'mvdan-sh is not inside dist/server.js');
+  const rules = readFileSync(join(ROOT, '.vscodeignore'), 'utf8').split('\n').map((l) => l.trim());
+  for (const f of local) {
+    assert.ok(existsSync(join(ROOT, 'dist', f)), `dist/${f} exists`);
+    assert.ok(rules.includes(`!dist/${f}`), `.vscodeignore keeps dist/${f}`);
   }
 });
