@@ -3,7 +3,9 @@
 //
 // 1. Spawn to first publishDiagnostics: `node dist/server.js --stdio` started, initialized and a
 //    Dockerfile opened, until its diagnostics arrive (target < 300 ms). Baseline in the same run:
-//    a bundled language server with no rules that publishes empty diagnostics on open.
+//    a bundled language server with no rules that publishes empty diagnostics on open. The server
+//    sends a first round before the shell parser has loaded, then the complete set for the same
+//    version: both times are printed (whether there are two rounds is worked out in-process).
 // 2. Keystroke to refreshed diagnostics on a ~300-line Dockerfile: one-character incremental edits,
 //    each timed until the diagnostics for its version arrive (target < 20 ms end to end, with the
 //    server's default settings). Also run with a fixed 75 ms debounce, reported end to end and
@@ -33,6 +35,7 @@ import {
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
 import { analyzeDockerfile } from '../server/src/analysis/dockerfile/analyze';
+import { withoutLoadingShellParser } from '../server/src/analysis/dockerfile/shell';
 import { isDockerfileName } from '../server/src/analysis/file-kinds';
 import { median, percentile, timeRuns } from './stats';
 
@@ -73,6 +76,8 @@ interface Session {
   /** CPU time (user + system) the server process used so far, from /proc; NaN where unavailable. */
   cpuMs(): number;
   waitDiagnostics(uri: string, version: number): Promise<PublishDiagnosticsParams>;
+  /** Every publish, as it arrives. */
+  onPublish(fn: (p: PublishDiagnosticsParams) => void): void;
   close(): Promise<void>;
 }
 
@@ -82,7 +87,9 @@ async function session(script: string, initializationOptions?: unknown): Promise
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
+  const listeners: Array<(p: PublishDiagnosticsParams) => void> = [];
   conn.onNotification(PublishDiagnosticsNotification.type, (p) => {
+    for (const l of listeners) l(p);
     const key = `${p.uri}@${p.version}`;
     waiters.get(key)?.(p);
     waiters.delete(key);
@@ -108,6 +115,7 @@ async function session(script: string, initializationOptions?: unknown): Promise
       }
     },
     waitDiagnostics: (uri, version) => new Promise((r) => waiters.set(`${uri}@${version}`, r)),
+    onPublish: (fn) => void listeners.push(fn),
     close: async () => {
       await conn.sendRequest(ShutdownRequest.type);
       await conn.sendNotification(ExitNotification.type);
@@ -117,18 +125,39 @@ async function session(script: string, initializationOptions?: unknown): Promise
   };
 }
 
-/** Spawn to first publishDiagnostics for the opened document: wall time and the server's CPU time. */
-async function spawnToFirstDiagnostics(script: string, text: string): Promise<{ wall: number; cpu: number }> {
+interface SpawnFigures {
+  /** Spawn to the first publishDiagnostics of the document. */
+  wall: number;
+  /** Server CPU time at that point. */
+  cpu: number;
+  /** Spawn to the complete set (equal to `wall` when the first publish was complete). */
+  complete: number;
+  /** How many diagnostics the first publish had. */
+  firstCount: number;
+}
+
+/**
+ * Spawn to first publishDiagnostics for the opened document: wall time and the server's CPU time,
+ * and the time to the complete set, which is publish number `rounds` for version 1.
+ */
+async function spawnToFirstDiagnostics(script: string, text: string, rounds = 1): Promise<SpawnFigures> {
   const t0 = performance.now();
   const s = await session(script);
   const uri = 'file:///bench/Dockerfile';
-  const got = s.waitDiagnostics(uri, 1);
+  let first: { wall: number; cpu: number; count: number } | undefined;
+  let seen = 0;
+  const complete = new Promise<number>((resolve) =>
+    s.onPublish((p) => {
+      if (p.uri !== uri || p.version !== 1) return;
+      const at = performance.now() - t0;
+      first ??= { wall: at, cpu: s.cpuMs(), count: p.diagnostics.length };
+      if (++seen === rounds) resolve(at);
+    }),
+  );
   await s.conn.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-  await got;
-  const wall = performance.now() - t0;
-  const cpu = s.cpuMs();
+  const completeAt = await complete;
   await s.close();
-  return { wall, cpu };
+  return { wall: first!.wall, cpu: first!.cpu, complete: completeAt, firstCount: first!.count };
 }
 
 /** Keystroke-sized edits: type a character at the end of a RUN line, then delete it, and so on. */
@@ -190,17 +219,25 @@ async function main(): Promise<void> {
     const load = (await import('node:os')).loadavg()[0];
     console.log(`Pier language server latency (node ${process.version}, ${SPAWNS} spawns, ${EDITS} edits on a ${nLines}-line Dockerfile from the corpus; load average ${load.toFixed(1)} on ${(await import('node:os')).cpus().length} CPUs)\n`);
 
-    const pierSpawn: Array<{ wall: number; cpu: number }> = [];
-    const baseSpawn: Array<{ wall: number; cpu: number }> = [];
+    // The server's rounds for this text, worked out the way it does (validation.ts) before
+    // anything in this process loads the shell parser: a first round when some rule needs the
+    // parser and the round has findings (an empty one is not sent), then the complete set.
+    const firstRound = withoutLoadingShellParser(() => analyzeDockerfile(text, { files: { dockerignore: null } }));
+    const rounds = !firstRound.complete && firstRound.value.length > 0 ? 2 : 1;
+    const fullCount = analyzeDockerfile(text, { files: { dockerignore: null } }).length;
+    const pierSpawn: SpawnFigures[] = [];
+    const baseSpawn: SpawnFigures[] = [];
     for (let i = 0; i < SPAWNS; i++) {
       // Interleaved, so a burst of load on the machine hits both alike.
-      pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text));
+      pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds));
       baseSpawn.push(await spawnToFirstDiagnostics(baselineServer, text));
     }
     const wall = (xs: typeof pierSpawn) => xs.map((x) => x.wall);
     const cpu = (xs: typeof pierSpawn) => xs.map((x) => x.cpu);
     console.log('Spawn to first publishDiagnostics (target: Pier median wall time < 300 ms)');
     console.log(row('pier (dist/server.js --stdio), wall', wall(pierSpawn)));
+    console.log(`    ${rounds === 2 ? `first publish before the shell parser loads: ${firstRound.value.length} of the ${fullCount} findings` : 'one publish, the complete set'} (in-process; the server sent ${median(pierSpawn.map((x) => x.firstCount))} first)`);
+    console.log(row('pier, spawn to the complete set, wall', pierSpawn.map((x) => x.complete)));
     console.log(row('baseline: LSP server with no rules, wall', wall(baseSpawn)));
     console.log(row('pier, server CPU time (10 ms ticks)', cpu(pierSpawn)));
     console.log(row('baseline, server CPU time (10 ms ticks)', cpu(baseSpawn)));

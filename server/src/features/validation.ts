@@ -37,6 +37,8 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   /** False for a first round run without the shell parser: rules that read RUN scripts are missing. */
   complete: boolean;
+  /** For a first round: the complete analysis of the same text with the same settings and files. */
+  completed?: () => Analysis;
 }
 
 interface DocState {
@@ -161,7 +163,7 @@ export class Validator {
       if (!a) return;
       this.state(uri).lastMs = performance.now() - started;
       if (stale()) return;
-      if (!a.complete) return this.completeLater(uri, version, generation, a.diagnostics);
+      if (!a.complete) return this.completeLater(uri, a, stale);
       this.results.set(uri, a);
       diagnostics = a.diagnostics;
     } catch (e) {
@@ -174,22 +176,35 @@ export class Validator {
 
   /**
    * A first round lacks the rules that read RUN scripts: show what it found (an empty round
-   * changes nothing on the client and is not sent), load the shell parser on the next turn of the
-   * event loop, so this message goes out first, and run the complete round for the same version
-   * unless a newer change has superseded it.
+   * changes nothing on the client and is not sent), then, on the next turn of the event loop so
+   * that message goes out first, load the shell parser and publish the complete set for the same
+   * version. Loading and the complete analysis run in one go, on the text, settings and files of
+   * the first round, so nothing (a settings round trip, a timer) comes between. A newer change
+   * cancels this (schedule clears the timers) and runs its own rounds.
    */
-  private completeLater(uri: string, version: number, generation: number, diagnostics: Diagnostic[]): void {
-    if (diagnostics.length) this.publish(uri, version, diagnostics);
+  private completeLater(uri: string, first: Analysis, stale: () => boolean): void {
+    if (first.diagnostics.length) this.publish(uri, first.version, first.diagnostics);
     const s = this.state(uri);
     s.immediate = setImmediate(() => {
       s.immediate = undefined;
+      if (stale()) return;
       try {
         loadShellParser();
       } catch (e) {
         // The complete round still runs; the rules that need the parser log their failure.
         this.o.log(`the shell parser did not load: ${(e as Error)?.stack ?? String(e)}`);
       }
-      if (this.states.get(uri)?.generation === generation) void this.validate(uri, generation);
+      let diagnostics: Diagnostic[] = [];
+      try {
+        const done = this.results.get(uri);
+        const a = done && done.version === first.version ? done : first.completed!();
+        this.results.set(uri, a);
+        diagnostics = a.diagnostics;
+      } catch (e) {
+        this.o.log(`analysis of ${uri} failed; its diagnostics are cleared: ${(e as Error)?.stack ?? String(e)}`);
+        this.results.delete(uri);
+      }
+      this.publish(uri, first.version, diagnostics);
     });
   }
 
@@ -220,8 +235,13 @@ export class Validator {
     // The project's .hadolint.yaml first; the user's explicit per-rule choices win over it.
     const settings = mergeSettings(hadolint, client.lint);
     const run = () => kind.analyze(text, settings, files, this.o.log, path);
+    const analysis = (findings: Finding[], complete: boolean): Analysis => ({ version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)), complete });
     // Only Dockerfiles: their rules are independent, so a round without some of them is a subset.
-    const { value: findings, complete } = firstRound && kind.kind === 'dockerfile' && !shellParserLoaded() ? withoutLoadingShellParser(run) : { value: run(), complete: true };
-    return { version, kind, findings, diagnostics: findings.map((f) => toDiagnostic(f, doc, kind)), complete };
+    if (firstRound && kind.kind === 'dockerfile' && !shellParserLoaded()) {
+      const first = withoutLoadingShellParser(run);
+      if (!first.complete) return { ...analysis(first.value, false), completed: () => analysis(run(), true) };
+      return analysis(first.value, true);
+    }
+    return analysis(run(), true);
   }
 }
