@@ -20,8 +20,9 @@ import type { ComposeFileFacts } from '../analysis/compose/context';
 import { composeHover } from '../analysis/compose/hover';
 import { composeSymbols, type ComposeSymbol } from '../analysis/compose/symbols';
 import type { Finding, LintSettings } from '../analysis/engine/types';
-import { MAX_ANALYSIS_BYTES, isComposeName } from '../analysis/file-kinds';
+import { MAX_ANALYSIS_BYTES } from '../analysis/file-kinds';
 import { fsPathOf } from './project-files';
+import { isComposeDocument } from './compose-kind';
 import type { DocumentKind, SideFiles } from './languages';
 
 const FACT_TTL_MS = 2000;
@@ -162,16 +163,7 @@ export function composeSymbolProvider(doc: TextDocument): DocumentSymbol[] {
 /** The Compose entry for the server's document-kind table. */
 export const composeKind: DocumentKind = {
   kind: 'compose',
-  matches: (uri, languageId) => {
-    const base = uri.replace(/[?#].*$/, '').split('/').pop() ?? '';
-    let name = base;
-    try {
-      name = decodeURIComponent(base);
-    } catch {
-      /* keep the raw segment */
-    }
-    return languageId === 'dockercompose' || isComposeName(name);
-  },
+  matches: isComposeDocument,
   sideFiles: (path) => ({ dotenv: [join(dirname(path), '.env')] }),
   analyze: analyzeComposeDocument,
   ignoreLineEdit: composeIgnoreLineEdit,

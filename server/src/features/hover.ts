@@ -4,7 +4,7 @@
 import { MarkupKind, type CancellationToken, type Hover, type MarkupContent, type Position } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding } from '../analysis/engine/types';
-import { allRules, type RuleInfo } from '../analysis/registry';
+import type { RuleInfo } from '../analysis/registry';
 import { ruleDocsUri } from './diagnostics';
 import type { ClientTraits, DocumentKind } from './languages';
 import { touches } from './code-actions';
@@ -13,7 +13,9 @@ let rules: Map<string, RuleInfo> | undefined;
 
 /** A rule's metadata by id. */
 export function ruleInfo(id: string): RuleInfo | undefined {
-  rules ??= new Map(allRules().map((r) => [r.id, r]));
+  // The registry holds the Compose rules too: required on the first hover, not at start.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  rules ??= new Map((require('../analysis/registry') as typeof import('../analysis/registry')).allRules().map((r) => [r.id, r]));
   return rules.get(id);
 }
 

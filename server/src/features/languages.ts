@@ -14,7 +14,7 @@ import { dockerfileIgnoreFileEdit, dockerfileIgnoreLineEdit } from './dockerfile
 import { dockerfileSymbols } from './dockerfile/symbols';
 import { dockerfileTags } from './dockerfile/tags';
 import { publishedPlatforms } from './size-facts-store';
-import { composeKind } from './compose';
+import { composeKind } from './compose-kind';
 
 /** Contents of files around a document that its analysis reads; null = absent, undefined = unknown. */
 export type SideFiles = Record<string, string | null | undefined>;
