@@ -69,7 +69,8 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
     pool = new SshPool(options(d));
     const conn = pool.get(labTarget(d));
     const probe = await probeDevice(conn);
-    base = { conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, app: APP, cache };
+    // These cases are about the registry and load paths: no streamed first deploy (ship-stream.test.ts).
+    base = { conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, app: APP, cache, stream: false };
     await ensureBaseImages(BUILD_SOCKET, [{ kind: 'busybox', arch: 'armv7' }]);
     images.v1 = await buildVariant('pier-test/ship:v1', { text: 'one\n' });
     images.v2 = await buildVariant('pier-test/ship:v2', { text: 'two\n' });

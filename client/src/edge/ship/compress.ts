@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
+import { Transform, type Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { gzip as zlibGzip } from 'node:zlib';
 
@@ -120,4 +121,74 @@ export async function compressFile(src: string, dest: string, o: { codec?: Codec
     await output.close();
   }
   return { digest: `sha256:${outHash.digest('hex')}`, size: outSize, inputDigest: `sha256:${inHash.digest('hex')}`, inputSize: inSize };
+}
+
+/**
+ * Compress a stream as it flows, in the same fixed pieces as `compressFile`, `parallel` pieces at
+ * a time, written in order: a multi-member gzip that Docker's and Podman's loads read (Go's gzip
+ * reader reads every member). At most `parallel` pieces wait to be compressed, and a piece is
+ * taken in only when the reader keeps up, so memory stays bounded and a slow link slows the input.
+ */
+export function compressStream(input: NodeJS.ReadableStream, o: { codec?: Codec; parallel?: number; signal?: AbortSignal; pieceBytes?: number } = {}): Readable {
+  const codec = o.codec ?? defaultCodec();
+  const parallel = Math.max(1, o.parallel ?? availableParallelism());
+  const pieceBytes = o.pieceBytes ?? MEMBER_BYTES;
+  let parts: Buffer[] = [];
+  let held = 0;
+  let pieces = 0;
+  let tail: Promise<void> = Promise.resolve();
+  const inflight: Promise<void>[] = [];
+  const t = new Transform({
+    transform(chunk: Buffer, _e, cb) {
+      parts.push(chunk);
+      held += chunk.length;
+      while (held >= pieceBytes) {
+        const all = Buffer.concat(parts);
+        start(all.subarray(0, pieceBytes));
+        const rest = all.subarray(pieceBytes);
+        parts = rest.length ? [rest] : [];
+        held = rest.length;
+      }
+      waitForRoom().then(() => cb(), cb);
+    },
+    flush(cb) {
+      // The last piece; an empty input still becomes one valid (empty) member.
+      if (held > 0 || pieces === 0) start(Buffer.concat(parts));
+      parts = [];
+      tail.then(() => cb(), cb);
+    },
+  });
+  const start = (piece: Buffer) => {
+    pieces++;
+    const work = codec.compress(piece, o.signal);
+    work.catch(() => undefined);
+    const pushed = (tail = tail.then(() => work).then((b) => {
+      inflight.shift();
+      t.push(b);
+    }));
+    pushed.catch((e: Error) => t.destroy(e));
+    inflight.push(pushed);
+  };
+  const waitForRoom = async () => {
+    while (inflight.length >= parallel) await inflight[0];
+  };
+  (input as Readable).on('error', (e) => t.destroy(e));
+  return (input as Readable).pipe(t);
+}
+
+/** GNU gzip as one process over a whole stream (one core), or undefined when the host has none. */
+export function gzipProcessStream(input: NodeJS.ReadableStream, o: { signal?: AbortSignal; bin?: string } = {}): Readable | undefined {
+  if (!gnuGzipCodec(o.bin)) return undefined;
+  const child = spawn(o.bin ?? 'gzip', [`-${GZIP_LEVEL}`, '-n', '-c'], { stdio: ['pipe', 'pipe', 'ignore'], signal: o.signal });
+  child.stdin.on('error', () => undefined);
+  child.on('error', (e) => child.stdout.destroy(e));
+  child.on('close', (code) => {
+    if (code !== 0 && code !== null) child.stdout.destroy(new Error(`gzip exited with ${code}`));
+  });
+  (input as Readable).on('error', (e) => {
+    child.kill();
+    child.stdout.destroy(e);
+  });
+  (input as Readable).pipe(child.stdin);
+  return child.stdout;
 }

@@ -9,8 +9,11 @@ import { platformMatches } from './engine';
 import type { PreparedImage } from './prepare';
 import type { ShipRuntime } from './runtime';
 
-/** How the image gets to the device. */
-export type ShipMethod = 'none' | 'tag' | 'pull' | 'load';
+/**
+ * How the image gets to the device: nothing, a tag, a pull from the tunnel registry, a load of
+ * cached blobs, or a stream of the engine's save archive (compressed on the way) into a load.
+ */
+export type ShipMethod = 'none' | 'tag' | 'pull' | 'load' | 'stream';
 
 /** The decision and the figures behind it. */
 export interface ShipPlan {
@@ -45,7 +48,7 @@ export function versionOf(imageId: string): string {
  * Choose how to ship. `pulledDigests` are blob digests the device's Docker engine is known to
  * have pulled before (Docker only skips a layer it has when it knows which blob it came from).
  */
-export function planShip(img: PreparedImage, device: DeviceImages, o: { appRef: string; runtime: ShipRuntime; pulledDigests: ReadonlySet<string>; forwarding: boolean }): ShipPlan {
+export function planShip(img: Pick<PreparedImage, 'id' | 'layers'>, device: DeviceImages, o: { appRef: string; runtime: ShipRuntime; pulledDigests: ReadonlySet<string>; forwarding: boolean }): ShipPlan {
   const chains = chainIds(img.layers.map((l) => l.diffId));
   let have = 0;
   while (have < chains.length && device.chains.has(chains[have])) have++;
@@ -63,6 +66,35 @@ export function planShip(img: PreparedImage, device: DeviceImages, o: { appRef: 
   const unmapped = o.runtime.name === 'docker' ? present.filter((l) => !o.pulledDigests.has(l.digest)) : [];
   if (unmapped.length) return { method: 'load', missing, present, bytesToSend, reason: `the device has ${unmapped.length} of these layers from a load, not a pull; Docker would download them again, so only the missing layers are loaded` };
   return { method: 'pull', missing, present, bytesToSend, reason: 'the device pulls the missing layers from the tunnel registry' };
+}
+
+/**
+ * A layer as a streamed archive carries it: uncompressed, so its digest is its diff ID. Its size
+ * is learnt from the archive's entry header as it goes (0 until then).
+ */
+export function streamLayer(diffId: string, size = 0): LayerRecord {
+  return { diffId, digest: diffId, size, uncompressedSize: size, mediaType: 'application/vnd.docker.image.rootfs.diff.tar', compressor: 'none' };
+}
+
+/**
+ * Why a deploy streams the engine's archive instead of preparing blobs, or undefined when it
+ * should not: the runtime's load must read gzip, and the cache must lack the compressed blob of
+ * a layer the device lacks (a cold cache: preparing would compress every such layer before the
+ * first byte goes). The image's exact layer sizes are not known before the stream, so when the
+ * device might not have room for all of it, the prepared path (which knows them and refuses
+ * clearly) is taken instead.
+ */
+export function streamReason(o: { missing: readonly string[]; cached(diffId: string): boolean; loadReadsGzip: boolean; device: DeviceImages; imageSize?: number }): string | undefined {
+  if (!o.loadReadsGzip || !o.missing.length) return undefined;
+  const cold = [...new Set(o.missing)].filter((d) => !o.cached(d));
+  if (!cold.length) return undefined;
+  if (o.imageSize !== undefined) {
+    // A load unpacks the archive in the engine's temporary directory, then extracts its layers.
+    const need = 2 * o.imageSize + 8 * 1024 * 1024;
+    if (o.device.freeBytes !== undefined && o.device.freeBytes < need) return undefined;
+    if (o.device.tmpFreeBytes !== undefined && o.device.tmpFreeBytes < o.imageSize) return undefined;
+  }
+  return `${cold.length} of the ${new Set(o.missing).size} layers the device lacks are not compressed in the blob cache yet, so the engine's archive is streamed with only those layers, compressed on the way into the device's load (as docker save | gzip | docker load does) rather than compressing every layer before the first byte is sent`;
 }
 
 /** Refuse an image built for another platform than the device's. */

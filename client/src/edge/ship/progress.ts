@@ -32,6 +32,7 @@ export class ProgressTracker {
   private readonly samples: { t: number; bytes: number }[] = [];
   private lastReport = 0;
   private sent = 0;
+  private expected = 0;
 
   constructor(
     layers: readonly { digest: string; size: number }[],
@@ -45,7 +46,29 @@ export class ProgressTracker {
 
   /** Total bytes expected. */
   get totalBytes(): number {
-    return this.layers.reduce((n, l) => n + l.size, 0);
+    return Math.max(this.expected, this.layers.reduce((n, l) => n + l.size, 0));
+  }
+
+  /** An estimate of the total while not every layer is known yet (a streamed archive). */
+  expect(total: number): void {
+    this.expected = total;
+  }
+
+  /** A layer that became known during the transfer (a streamed archive names them as it goes). */
+  addLayer(key: string, size: number): void {
+    if (this.byDigest.has(key)) return;
+    const l = { digest: key, size, sent: 0 };
+    this.layers.push(l);
+    this.byDigest.set(key, l);
+  }
+
+  /** Give a layer its real name once known (a streamed layer's diff ID is learnt at its end). */
+  rename(key: string, digest: string): void {
+    const l = this.byDigest.get(key);
+    if (!l || key === digest || this.byDigest.has(digest)) return;
+    this.byDigest.delete(key);
+    l.digest = digest;
+    this.byDigest.set(digest, l);
   }
 
   /** Bytes sent so far (a layer sent again after a restart counts once, up to its size). */
@@ -66,8 +89,14 @@ export class ProgressTracker {
     if (t - this.lastReport >= this.intervalMs) this.report('transfer');
   }
 
+  /** The layers as they stand now (copies). */
+  snapshot(): LayerProgress[] {
+    return this.layers.map((l) => ({ ...l }));
+  }
+
   /** Mark every layer as delivered (the runtime has the image), without a report. */
   complete(): void {
+    this.expected = 0;
     for (const l of this.layers) {
       this.sent += l.size - l.sent;
       l.sent = l.size;

@@ -3,7 +3,7 @@
 // versions were shipped, newest last, for the run step and rollback. Keyed by the engine's own ID,
 // so a reinstalled device (a new engine) starts afresh.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BlobCache } from './blob-cache';
 
@@ -60,4 +60,15 @@ export function updateEngineRecord(cache: BlobCache, engineId: string, change: (
 /** The versions of an app shipped to an engine, oldest first. */
 export function shippedVersions(cache: BlobCache, engineId: string, app: string): ShippedVersion[] {
   return readEngineRecord(cache, engineId).shipped.filter((s) => s.app === app);
+}
+
+/** Whether any engine's record says this image was shipped to a device of this name. */
+export function shippedBefore(cache: BlobCache, imageId: string, device: string): boolean {
+  let files: string[];
+  try {
+    files = readdirSync(join(cache.dir, 'engines')).filter((f) => f.endsWith('.json'));
+  } catch {
+    return false;
+  }
+  return files.some((f) => readEngineRecord(cache, f.slice(0, -5)).shipped.some((s) => s.imageId === imageId && s.device === device));
 }

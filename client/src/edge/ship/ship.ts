@@ -8,13 +8,14 @@ import { deviceShell } from './device-shell';
 import { BlobCache } from './blob-cache';
 import { readDeviceImages, type DeviceImages } from './device-images';
 import { imagePlatform, inspectImage } from './engine';
-import { checkPlatform, checkSpace, planShip, ShipRefused, versionOf, type ShipMethod, type ShipPlan } from './plan';
+import { checkPlatform, checkSpace, planShip, ShipRefused, streamLayer, streamReason, versionOf, type ShipMethod, type ShipPlan } from './plan';
 import { prepareImage, type PrepareProgress, type PreparedImage } from './prepare';
 import { formatBytes, ProgressTracker, type ShipProgressListener } from './progress';
-import { readEngineRecord, updateEngineRecord } from './record';
+import { readEngineRecord, shippedBefore, updateEngineRecord } from './record';
 import type { RegistryEvent } from './registry';
 import { runtimePrefix, tagAndDropArgv, untagArgv, type ShipRuntime } from './runtime';
 import { loadThroughExec } from './transfer-load';
+import { loadReadsGzip, startExport, streamThroughExec, type StreamCompressor } from './transfer-stream';
 import { dropTunnelRef, ForwardingRefused, isLinkError, pullThroughTunnel } from './transfer-pull';
 
 /** The device as the ship step needs it (from the probe). */
@@ -43,6 +44,10 @@ export interface ShipOptions {
   maxAttempts?: number;
   /** Skip the tunnel and load through exec (what happens when the device forbids forwarding). */
   forceLoad?: boolean;
+  /** Stream a cold-cache deploy into the device's load (default true); false always prepares blobs. */
+  stream?: boolean;
+  /** How a stream is compressed (default: fixed pieces on every core). */
+  streamCompressor?: StreamCompressor;
 }
 
 /** What a ship did. */
@@ -53,7 +58,7 @@ export interface ShipResult {
   /** `<app>:<version>` on the device. */
   tag: string;
   imageId: string;
-  /** Layer blob bytes handed to the link (by the registry, resends included; or the load stream). */
+  /** Layer blob bytes handed to the link (by the registry, resends included; or the load stream; or the compressed stream). */
   bytesSent: number;
   layersSent: number;
   layersPresent: number;
@@ -95,24 +100,38 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   checkPlatform({ ref: o.ref, platform: imagePlatform(engineImage) }, o.device.platform, o.device.name);
   const version = versionOf(engineImage.id);
   const tag = `${app}:${version}`;
-  // Reading the device and preparing blobs are independent: do them at once.
-  const [device, img] = await Promise.all([
-    deviceRead,
-    prepareImage(o.ref, { cache, signal: o.signal, onProgress: o.onPrepare, image: engineImage }),
-  ]);
-  const record = readEngineRecord(cache, device.engineId);
-  const plan = planShip(img, device, { appRef: tag, runtime: rt, pulledDigests: new Set(record.pulled), forwarding: !o.forceLoad });
-  const progress = new ProgressTracker(plan.missing, o.onProgress);
+  const canStream = o.stream !== false && loadReadsGzip(rt);
+  // A runtime that cannot take a stream always needs the blobs: prepare them while the device is read.
+  const early = canStream ? undefined : prepareImage(o.ref, { cache, signal: o.signal, onProgress: o.onPrepare, image: engineImage });
+  early?.catch(() => undefined);
+  // A new image with uncompressed layers will most likely be streamed: start the engine's export
+  // now (the engine writes the whole archive out before its first byte), while the device is read.
+  const blobCached = (d: string) => {
+    const l = cache.layer(d);
+    return !!l && cache.blobSize(l.digest) !== undefined;
+  };
+  let exported = canStream && engineImage.diffIds.some((d) => !blobCached(d)) && !shippedBefore(cache, engineImage.id, o.device.name) ? startExport(engineImage.id, o.signal) : undefined;
+  let device: DeviceImages;
+  try {
+    device = await deviceRead;
+  } catch (e) {
+    exported?.stop();
+    throw e;
+  }
+  let record = readEngineRecord(cache, device.engineId);
+  const planOpts = () => ({ appRef: tag, runtime: rt, pulledDigests: new Set(record.pulled), forwarding: !o.forceLoad });
   const requests: RegistryEvent[] = [];
   let served: number | undefined;
+  let sentBytes = 0;
+  let plan!: ShipPlan;
   const result = (method: ShipMethod, summary: string, fallback?: string): ShipResult => ({
     method,
     app,
     version,
     tag,
-    imageId: img.id,
-    bytesSent: served ?? progress.sentBytes,
-    layersSent: method === 'pull' || method === 'load' ? plan.missing.length : 0,
+    imageId: engineImage.id,
+    bytesSent: served ?? sentBytes,
+    layersSent: method === 'pull' || method === 'load' || method === 'stream' ? plan.missing.length : 0,
     layersPresent: plan.present.length,
     plan,
     fallback,
@@ -120,22 +139,43 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     seconds: (performance.now() - t0) / 1000,
     requests,
   });
-  const remember = (method: ShipMethod) =>
+  const remember = (method: ShipMethod, pulled: string[] = []) =>
     updateEngineRecord(cache, device.engineId, (r) => {
-      if (method === 'pull') r.pulled.push(...img.layers.map((l) => l.digest));
-      r.shipped.push({ app, version, imageId: img.id, device: o.device.name, method, at: new Date().toISOString() });
+      r.pulled.push(...pulled);
+      r.shipped.push({ app, version, imageId: engineImage.id, device: o.device.name, method, at: new Date().toISOString() });
     });
 
-  if (plan.method === 'none') {
-    remember('none');
-    progress.report('done', 'nothing changed');
-    return result('none', `Nothing changed: ${tag} is already on ${o.device.name}; nothing was sent.`);
+  // Decide from what the device holds before preparing anything: an image it has needs no blobs,
+  // and a cold cache is better streamed than prepared.
+  let attempts = o.maxAttempts ?? 4;
+  if (!early) {
+    const layers = engineImage.diffIds.map((d) => cache.layer(d) ?? streamLayer(d));
+    plan = planShip({ id: engineImage.id, layers }, device, planOpts());
+    const why = plan.method === 'none' || plan.method === 'tag' ? undefined : streamReason({ missing: plan.missing.map((l) => l.diffId), cached: blobCached, loadReadsGzip: true, device, imageSize: engineImage.size });
+    if (!why) {
+      exported?.stop();
+      exported = undefined;
+    }
+    if (plan.method === 'none' || plan.method === 'tag') return shipPresent(plan);
+    if (why) {
+      plan = { ...plan, method: 'stream', missing: plan.missing.map((l) => streamLayer(l.diffId)), bytesToSend: 0, reason: why };
+      try {
+        return await shipStreamed();
+      } catch (e) {
+        if (o.signal?.aborted || !isLinkError(e) || attempts <= 1) throw e;
+        attempts--;
+        say(`the link to ${o.device.name} dropped during the streamed load, which cannot resume; when it is back, the layers are prepared in the blob cache and sent by the path that can (${attempts} attempt${attempts === 1 ? '' : 's'} left)`);
+        await conn.connect(o.signal);
+        device = await readDeviceImages(conn, rt, app, o.signal);
+        record = readEngineRecord(cache, device.engineId);
+        sentBytes = 0;
+      }
+    }
   }
-  if (plan.method === 'tag') {
-    await runOk(conn, tagAndDropArgv(rt, img.id, tag), o.signal);
-    remember('tag');
-    return result('tag', `${o.device.name} already had this image; tagged it ${tag}, nothing was sent.`);
-  }
+  const img = await (early ?? prepareImage(o.ref, { cache, signal: o.signal, onProgress: o.onPrepare, image: engineImage }));
+  plan = planShip(img, device, planOpts());
+  const progress = new ProgressTracker(plan.missing, o.onProgress);
+  if (plan.method === 'none' || plan.method === 'tag') return shipPresent(plan);
   checkSpace(plan, device, o.device.name);
   say(`${o.device.name} has ${plan.present.length} of ${img.layers.length} layers; sending ${plan.missing.length} (${formatBytes(plan.bytesToSend)}): ${plan.reason}`);
   progress.report('transfer', `sending ${plan.missing.length} layers`);
@@ -148,7 +188,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   try {
     if (method === 'pull') {
       try {
-        tunnelRef = await pullThroughTunnel(conn, { img, cache, runtime: rt, repository: `pier/${app}`, tag: version, progress, signal: o.signal, maxAttempts: o.maxAttempts, log: say, requests, onServed: (n) => (served = n) });
+        tunnelRef = await pullThroughTunnel(conn, { img, cache, runtime: rt, repository: `pier/${app}`, tag: version, progress, signal: o.signal, maxAttempts: attempts, log: say, requests, onServed: (n) => (served = n) });
       } catch (e) {
         if (!(e instanceof ForwardingRefused) || rt.name === 'k3s') throw e;
         method = 'load';
@@ -157,7 +197,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
         say(fallback);
       }
     }
-    if (method === 'load') await loadWithRetries(conn, { img, plan, cache, runtime: rt, progress, signal: o.signal, maxAttempts: o.maxAttempts ?? 4, log: say });
+    if (method === 'load') await loadWithRetries(conn, { img, plan, cache, runtime: rt, progress, signal: o.signal, maxAttempts: attempts, log: say });
     // The image is whole on the device now: name it, and drop the tunnel name.
     await runOk(conn, tagAndDropArgv(rt, tunnelRef ?? img.id, tag, tunnelRef), o.signal);
     if (tunnelRef && rt.name === 'k3s') await dropTunnelRef(conn, rt, tunnelRef);
@@ -167,11 +207,51 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   } finally {
     unpin();
   }
-  remember(method);
+  remember(method, method === 'pull' ? img.layers.map((l) => l.digest) : []);
   progress.complete();
+  sentBytes = progress.sentBytes;
   progress.report('done');
   const secs = ((performance.now() - t0) / 1000).toFixed(1);
   return result(method, `Shipped ${tag} to ${o.device.name}: ${plan.missing.length} of ${img.layers.length} layers, ${formatBytes(progress.sentBytes)} sent by ${method === 'pull' ? 'tunnel pull' : 'load'} in ${secs} s.`, fallback);
+
+  async function shipPresent(p: ShipPlan): Promise<ShipResult> {
+    if (p.method === 'none') {
+      remember('none');
+      new ProgressTracker([], o.onProgress).report('done', 'nothing changed');
+      return result('none', `Nothing changed: ${tag} is already on ${o.device.name}; nothing was sent.`);
+    }
+    await runOk(conn, tagAndDropArgv(rt, engineImage.id, tag), o.signal);
+    remember('tag');
+    return result('tag', `${o.device.name} already had this image; tagged it ${tag}, nothing was sent.`);
+  }
+
+  async function shipStreamed(): Promise<ShipResult> {
+    say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length}: ${plan.reason}`);
+    const progress = new ProgressTracker([], o.onProgress);
+    // Until every layer's header has passed, the engine's own count stands in for the total.
+    if (!plan.present.length && engineImage.size) progress.expect(engineImage.size);
+    progress.report('transfer', `streaming ${plan.missing.length} layers`);
+    try {
+      const r = await streamThroughExec(conn, { imageId: engineImage.id, diffIds: engineImage.diffIds, missing: new Set(plan.missing.map((l) => l.diffId)), runtime: rt, cache, progress, signal: o.signal, compressor: o.streamCompressor, exported });
+      exported = undefined;
+      sentBytes = r.bytesSent;
+      const sizes = new Map<string, number>();
+      for (const l of progress.snapshot()) sizes.set(l.digest, l.size);
+      plan = { ...plan, missing: plan.missing.map((l) => streamLayer(l.diffId, sizes.get(l.diffId) ?? 0)), bytesToSend: r.bytesSent };
+      // The image is whole on the device now: name it.
+      await runOk(conn, tagAndDropArgv(rt, engineImage.id, tag), o.signal);
+    } catch (e) {
+      exported?.stop();
+      exported = undefined;
+      await cleanUp(conn, rt, { imageId: engineImage.id });
+      throw e;
+    }
+    remember('stream');
+    progress.complete();
+    progress.report('done');
+    const secs = ((performance.now() - t0) / 1000).toFixed(1);
+    return result('stream', `Shipped ${tag} to ${o.device.name}: ${plan.missing.length} of ${engineImage.diffIds.length} layers streamed, ${formatBytes(sentBytes)} sent compressed in ${secs} s.`);
+  }
 }
 
 async function loadWithRetries(conn: SshConnection, o: Parameters<typeof loadThroughExec>[1] & { maxAttempts: number; log(l: string): void }): Promise<void> {
