@@ -82,8 +82,11 @@ interface Session {
 }
 
 /** Start a server process and a client on its stdio; resolves after `initialized`. */
-async function session(script: string, initializationOptions?: unknown): Promise<Session> {
-  const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function session(script: string, initializationOptions?: unknown, cacheHome?: string): Promise<Session> {
+  // The server keeps V8's code cache under $XDG_CACHE_HOME/pier (server-start.ts): each run names its own.
+  const env: NodeJS.ProcessEnv = { ...process.env, ...(cacheHome ? { XDG_CACHE_HOME: cacheHome } : {}) };
+  delete env.NODE_COMPILE_CACHE;
+  const child = spawn(process.execPath, [script, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'], env });
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   const conn = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   const waiters = new Map<string, (p: PublishDiagnosticsParams) => void>();
@@ -140,9 +143,9 @@ interface SpawnFigures {
  * Spawn to first publishDiagnostics for the opened document: wall time and the server's CPU time,
  * and the time to the complete set, which is publish number `rounds` for version 1.
  */
-async function spawnToFirstDiagnostics(script: string, text: string, rounds = 1): Promise<SpawnFigures> {
+async function spawnToFirstDiagnostics(script: string, text: string, rounds = 1, cacheHome?: string): Promise<SpawnFigures> {
   const t0 = performance.now();
-  const s = await session(script);
+  const s = await session(script, undefined, cacheHome);
   const uri = 'file:///bench/Dockerfile';
   let first: { wall: number; cpu: number; count: number } | undefined;
   let seen = 0;
@@ -225,11 +228,17 @@ async function main(): Promise<void> {
     const firstRound = withoutLoadingShellParser(() => analyzeDockerfile(text, { files: { dockerignore: null } }));
     const rounds = !firstRound.complete && firstRound.value.length > 0 ? 2 : 1;
     const fullCount = analyzeDockerfile(text, { files: { dockerignore: null } }).length;
+    // Later starts find V8's code cache the first start wrote (one warm-up start makes it); a
+    // first start (just installed or updated) has none: a fresh cache directory each time.
+    const warmCache = join(tmp, 'cache-warm');
+    await spawnToFirstDiagnostics(SERVER, text, rounds, warmCache);
     const pierSpawn: SpawnFigures[] = [];
+    const coldSpawn: SpawnFigures[] = [];
     const baseSpawn: SpawnFigures[] = [];
     for (let i = 0; i < SPAWNS; i++) {
-      // Interleaved, so a burst of load on the machine hits both alike.
-      pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds));
+      // Interleaved, so a burst of load on the machine hits all alike.
+      pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds, warmCache));
+      coldSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds, join(tmp, `cache-cold-${i}`)));
       baseSpawn.push(await spawnToFirstDiagnostics(baselineServer, text));
     }
     const wall = (xs: typeof pierSpawn) => xs.map((x) => x.wall);
@@ -238,10 +247,13 @@ async function main(): Promise<void> {
     console.log(row('pier (dist/server.js --stdio), wall', wall(pierSpawn)));
     console.log(`    ${rounds === 2 ? `first publish before the shell parser loads: ${firstRound.value.length} of the ${fullCount} findings` : 'one publish, the complete set'} (in-process; the server sent ${median(pierSpawn.map((x) => x.firstCount))} first)`);
     console.log(row('pier, spawn to the complete set, wall', pierSpawn.map((x) => x.complete)));
+    console.log(row('pier, first start (no code cache yet), wall', wall(coldSpawn)));
+    console.log(row('pier, first start, to the complete set, wall', coldSpawn.map((x) => x.complete)));
     console.log(row('baseline: LSP server with no rules, wall', wall(baseSpawn)));
     console.log(row('pier, server CPU time (10 ms ticks)', cpu(pierSpawn)));
+    console.log(row('pier, first start, server CPU time', cpu(coldSpawn)));
     console.log(row('baseline, server CPU time (10 ms ticks)', cpu(baseSpawn)));
-    console.log(`  ratio pier / baseline (median): wall ${(median(wall(pierSpawn)) / median(wall(baseSpawn))).toFixed(2)}x, CPU ${(median(cpu(pierSpawn)) / median(cpu(baseSpawn))).toFixed(2)}x\n`);
+    console.log(`  ratio pier / baseline (median): wall ${(median(wall(pierSpawn)) / median(wall(baseSpawn))).toFixed(2)}x, CPU ${(median(cpu(pierSpawn)) / median(cpu(baseSpawn))).toFixed(2)}x; first start: wall ${(median(wall(coldSpawn)) / median(wall(baseSpawn))).toFixed(2)}x, CPU ${(median(cpu(coldSpawn)) / median(cpu(baseSpawn))).toFixed(2)}x\n`);
 
     const adaptive = await editLatencies(SERVER, text, EDITS);
     const fixed = await editLatencies(SERVER, text, EDITS, { validationDelayMs: FIXED_DEBOUNCE_MS });
