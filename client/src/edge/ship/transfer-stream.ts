@@ -6,7 +6,7 @@
 // compressed digest before a pull may start). It cannot resume inside the archive: a dropped link
 // restarts it (ship.ts falls back to the prepared path then, which can).
 
-import { Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, type Readable } from 'node:stream';
 import type { SshConnection } from '../ssh/connection';
 import { CommandFailedError, execRemote } from '../ssh/exec';
 import type { BlobCache } from './blob-cache';
@@ -98,25 +98,39 @@ export async function streamThroughExec(conn: SshConnection, o: StreamOptions): 
   ac.signal.addEventListener('abort', () => started.stop(), { once: true });
   const save = started.stream;
   save.done.catch(fail);
+  // Progress is what the link took, not what entered the compressor: the filter's per-layer
+  // counts are held back and let through as the channel takes compressed bytes, in proportion
+  // (the uncompressed bytes whose compressed form has gone, assuming an even ratio in between).
+  const held: { at: number; apply(): void }[] = [];
+  let produced = 0;
+  let filtered0 = 0;
+  const release = (upTo: number) => {
+    while (held.length && held[0].at <= upTo) held.shift()!.apply();
+  };
   const filtered = filterSaveArchive(save.stdout, {
     diffIds: o.diffIds,
     keep: o.missing,
     tempPath: () => o.cache.tempPath('stream-layer'),
     onLayerStart: (key, size) => o.progress.addLayer(key, size),
-    onLayerBytes: (key, n) => o.progress.add(key, n),
-    onLayerEnd: (key, diffId) => o.progress.rename(key, diffId),
+    onLayerBytes: (key, n) => {
+      filtered0 += n;
+      held.push({ at: filtered0, apply: () => o.progress.add(key, n) });
+    },
+    onLayerEnd: (key, diffId) => held.push({ at: filtered0, apply: () => o.progress.rename(key, diffId) }),
   });
   filtered.done.catch(fail);
   const gz = (o.compressor !== 'pieces' ? gzipProcessStream(filtered.output, { signal: ac.signal }) : undefined) ?? compressStream(filtered.output, { signal: ac.signal });
   gz.on('error', fail);
+  gz.on('data', (d: Buffer) => (produced += d.length));
   let bytesSent = 0;
-  const counted: Readable = gz.pipe(
+  // A deep buffer before the link: on a loaded machine an earlier stage may not run for a while,
+  // and the link must not idle meanwhile (it is the bottleneck, as in the baseline).
+  const buffer = new PassThrough({ highWaterMark: LINK_BUFFER_BYTES });
+  const counted: Readable = gz.pipe(buffer).pipe(
     new Transform({
-      // A deep buffer before the link: on a loaded machine an earlier stage may not run for a
-      // while, and the link must not idle meanwhile (it is the bottleneck, as in the baseline).
-      highWaterMark: LINK_BUFFER_BYTES,
       transform(chunk: Buffer, _e, cb) {
         bytesSent += chunk.length;
+        release(produced > 0 ? (filtered0 * bytesSent) / produced : 0);
         cb(null, chunk);
       },
     }),
@@ -127,6 +141,7 @@ export async function streamThroughExec(conn: SshConnection, o: StreamOptions): 
     if (failure && !o.signal?.aborted) throw failure;
     if (r.code !== 0) throw new CommandFailedError(conn.target.name, argv, r);
     const [stats] = await Promise.all([filtered.done, save.done]);
+    release(Infinity);
     return { bytesSent, stats };
   } catch (e) {
     // A stage that failed first is the reason; the load only saw its input end early.
