@@ -1,5 +1,8 @@
 // Pier in the real extension host (code-server, test/vscode-host): activation time (the server
-// is not started by activation, so it is excluded), time from opening a Dockerfile to its first
+// is not started by activation, so it is excluded) next to a control extension (Pier's manifest,
+// an empty activate()) and a built-in extension activated the same way once the host is quiet,
+// with the host's own split into code loading, waiting for the context and the activate() call;
+// time from opening a Dockerfile to its first
 // diagnostics (cold: includes starting the server; warm: server running), each next to a
 // baseline measured in the same host; the sizes of the dist bundles and of what activation loads.
 // The extension as built (dist/extension.js and its lazily loaded chunks, minified) is measured
@@ -7,10 +10,12 @@
 // same run: the cost of loading each in plain Node (CPU time, which a loaded machine disturbs
 // less than wall time; a stand-in `vscode` module), then each in the real host.
 //
-//   node --import tsx bench/vscode-host.ts     (--no-host: plain Node only; --no-single: no one-file host run)
+//   node --import tsx bench/vscode-host.ts     (--no-host: plain Node only; --no-single: no one-file
+//                                               host run; --rounds=N: host runs of the build, default 3;
+//                                               --esbuild=FILE: build with FILE instead of esbuild.mjs)
 
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -22,10 +27,22 @@ const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
+/** One activation as the bench module reports it (see test/vscode/bench-suite/index.ts). */
+interface Activation {
+  ms: number;
+  cpuMs: number;
+  codeLoadingMs?: number;
+  contextWaitMs?: number;
+  activateCallMs?: number;
+}
+
 interface HostFigures {
   activationMs: number;
+  activation?: Activation;
+  controls: Activation[];
+  quietMs: number;
   pierActiveBefore: boolean;
-  baseline?: { id: string; activationMs: number };
+  baseline?: { id: string; activationMs: number } & Activation;
   firstDiagnosticsColdMs: number;
   firstDiagnosticsWarmMs: number[];
   openPlainMs: number[];
@@ -43,13 +60,35 @@ async function measure(extensionPath: string, suite: string): Promise<HostFigure
       writeFileSync(join(ws, `app${i}.dockerfile`), text);
       writeFileSync(join(ws, `app${i}.dockerfile.txt`), text);
     }
-    const { code, logs } = await runHost({ folder: ws, extensionPath, testsPath: suite, timeoutMs: 300_000, log: () => undefined });
+    const prepare = ({ tmp }: { tmp: string }) => installControls(join(tmp, 'ext'), extensionPath);
+    const { code, logs } = await runHost({ folder: ws, extensionPath, testsPath: suite, timeoutMs: 300_000, log: () => undefined, prepare });
     const line = (logs as string[]).find((l) => l.includes('PIER_BENCH '));
     if (code !== 0 || !line) throw new Error(`the bench run failed (exit ${code})\n${(logs as string[]).slice(-30).join('\n')}`);
     return JSON.parse(line.slice(line.indexOf('PIER_BENCH ') + 11).replace(/\s*color:[^]*$/, '')) as HostFigures;
   } finally {
     rmSync(ws, { recursive: true, force: true });
   }
+}
+
+/**
+ * The control extensions, installed into the host's extensions folder: Pier's package.json with
+ * its own name and an empty activate(), so the host does for them all it does for Pier except
+ * loading and running Pier's code. Without `contributes`: Pier's views and commands would be
+ * registered twice. A folder per extension and the extensions.json index the host reads.
+ */
+function installControls(extensionsDir: string, pierDir: string): void {
+  const pier = JSON.parse(readFileSync(join(pierDir, 'package.json'), 'utf8'));
+  const index = ['a', 'b'].map((suffix) => {
+    const name = `pier-control-${suffix}`;
+    const folder = `${pier.publisher}.${name}-${pier.version}`;
+    const dir = join(extensionsDir, folder);
+    mkdirSync(join(dir, 'dist'), { recursive: true });
+    const { contributes: _c, scripts: _s, dependencies: _d, devDependencies: _dd, ...manifest } = pier;
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, name, displayName: `Pier control ${suffix}` }, null, 2));
+    writeFileSync(join(dir, 'dist', 'extension.js'), 'exports.activate = function () {};\nexports.deactivate = function () {};\n');
+    return { identifier: { id: `${pier.publisher}.${name}` }, version: pier.version, location: { $mid: 1, scheme: 'file', path: dir }, relativeLocation: folder, metadata: { installedTimestamp: Date.now(), source: 'vsix' } };
+  });
+  writeFileSync(join(extensionsDir, 'extensions.json'), JSON.stringify(index));
 }
 
 /** An extension folder in `dir`: package.json and links to the assets; returns its dist. */
@@ -63,8 +102,10 @@ function extensionDir(dir: string): string {
 /** The extension as esbuild.mjs builds it for packaging, built into `dir` (others may rebuild dist/ meanwhile). */
 function splitCopy(dir: string): void {
   const dist = extensionDir(dir);
-  const r = spawnSync(process.execPath, ['esbuild.mjs', '--minify', `--outdir=${dist}`], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('node esbuild.mjs --minify failed');
+  // --esbuild=FILE: another build script run the same way (an earlier esbuild.mjs, to compare builds).
+  const script = process.argv.find((a) => a.startsWith('--esbuild='))?.slice(10) ?? 'esbuild.mjs';
+  const r = spawnSync(process.execPath, [script, '--minify', `--outdir=${dist}`], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`node ${script} --minify failed`);
 }
 
 /** A copy of the extension whose dist/extension.js is the whole client in one CommonJS file. */
@@ -97,11 +138,27 @@ function loadCost(entry: string, modules: string): { cpuMs: number; wallMs: numb
   return JSON.parse(r.stdout.trim().split('\n').pop()!);
 }
 
+/** "12.3 ms (code 4.5 + context wait 6.7 + activate 1.1)" from the host's own split. */
+function phases(a: Activation): string {
+  const part = (n?: number) => (n === undefined ? '?' : n.toFixed(0));
+  return `${ms(a.ms).padStart(9)}, CPU ${ms(a.cpuMs).padStart(8)}  (code loading ${part(a.codeLoadingMs)} + context wait ${part(a.contextWaitMs)} + activate() ${part(a.activateCallMs)})`;
+}
+
+/** Pier's activation less the controls' mean: what Pier's code adds to what the host does for any extension. */
+function overControl(r: HostFigures): number | undefined {
+  if (!r.controls.length) return undefined;
+  return r.activationMs - r.controls.reduce((n, c) => n + c.ms, 0) / r.controls.length;
+}
+
 function printHost(label: string, r: HostFigures): void {
   const warm = r.firstDiagnosticsWarmMs;
   console.log(`\n${label}:`);
-  console.log(`  Pier activation          ${ms(r.activationMs).padStart(10)}   (target < 50 ms; was active before: ${r.pierActiveBefore})`);
-  if (r.baseline) console.log(`  baseline: ${r.baseline.id} activation ${ms(r.baseline.activationMs)}; ratio Pier/baseline ${(r.activationMs / r.baseline.activationMs).toFixed(2)}x`);
+  console.log(`  host quiet after ${ms(r.quietMs)}; Pier was active before: ${r.pierActiveBefore}`);
+  console.log(`  Pier activation     ${r.activation ? phases(r.activation) : ms(r.activationMs)}   (target < 50 ms)`);
+  r.controls.forEach((c, i) => console.log(`  control ${i ? 'after ' : 'before'}      ${phases(c)}`));
+  const over = overControl(r);
+  if (over !== undefined) console.log(`  Pier - control mean ${ms(over).padStart(9)}; ratio Pier/control ${(r.activationMs / (r.activationMs - over)).toFixed(2)}x`);
+  if (r.baseline) console.log(`  baseline: ${r.baseline.id} activation ${phases(r.baseline)}; ratio Pier/baseline ${(r.activationMs / r.baseline.activationMs).toFixed(2)}x`);
   console.log(`  open -> first diagnostics, cold (server starts)  ${ms(r.firstDiagnosticsColdMs).padStart(10)}   (target < 1000 ms)`);
   console.log(`  open -> first diagnostics, warm (median of ${warm.length})     ${ms(med(warm)).padStart(10)}   [${warm.map((x) => x.toFixed(0)).join(', ')}]`);
   console.log(`  baseline: open a plain text file of the same size (median) ${ms(med(r.openPlainMs))}; ratio warm/baseline ${(med(warm) / med(r.openPlainMs)).toFixed(2)}x`);
@@ -147,8 +204,19 @@ async function main(): Promise<void> {
     await setup.ensureHost();
     const suite = join(tmp, 'bench.js');
     await esbuild.build({ entryPoints: [join(root, 'test', 'vscode', 'bench-suite', 'index.ts')], outfile: suite, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
-    const asBuilt = await measure(split, suite);
-    printHost('real extension host (code-server, VS Code web workbench, remote extension host), as built', asBuilt);
+    const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice(9) ?? 3);
+    const runs: HostFigures[] = [];
+    for (let i = 0; i < rounds; i++) {
+      runs.push(await measure(split, suite));
+      printHost(`real extension host (code-server, VS Code web workbench, remote extension host), as built, run ${i + 1} of ${rounds} (load ${loadavg()[0].toFixed(1)})`, runs[i]);
+    }
+    const own = (a?: Activation) => (a?.codeLoadingMs ?? NaN) + (a?.activateCallMs ?? NaN);
+    console.log(`\nactivation as built, median of ${rounds} host runs:`);
+    console.log(`  Pier ${ms(med(runs.map((r) => r.activationMs)))}; control ${ms(med(runs.flatMap((r) => r.controls.map((c) => c.ms))))}; Pier - control ${ms(med(runs.map((r) => overControl(r) ?? NaN)))}`);
+    console.log(`  Pier's own part (code loading + activate()) ${ms(med(runs.map((r) => own(r.activation))))}; the controls' ${ms(med(runs.flatMap((r) => r.controls.map(own))))}`);
+    console.log(`  CPU time of the host meanwhile: Pier ${ms(med(runs.map((r) => r.activation?.cpuMs ?? NaN)))}; control ${ms(med(runs.flatMap((r) => r.controls.map((c) => c.cpuMs))))}`);
+    if (runs.every((r) => r.baseline)) console.log(`  built-in baseline ${ms(med(runs.map((r) => r.baseline!.activationMs)))}; ratio Pier/baseline ${(med(runs.map((r) => r.activationMs)) / med(runs.map((r) => r.baseline!.activationMs))).toFixed(2)}x`);
+    const asBuilt = [...runs].sort((x, y) => x.activationMs - y.activationMs)[Math.floor(rounds / 2)];
     if (!process.argv.includes('--no-single')) {
       const one = await measure(single, suite);
       printHost('the same source as one bundle, as before the split', one);

@@ -33,3 +33,16 @@ export function staticRequires(text: string): string[] {
   }
   return out;
 }
+
+/** Every file `entry` can load, at load time or later (all relative requires, recursively). */
+export function reachableFrom(entry: string): string[] {
+  const seen = new Set<string>();
+  const todo = [entry];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const m of readFileSync(f, 'utf8').matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) todo.push(resolve(dirname(f), m[1]));
+  }
+  return [...seen];
+}

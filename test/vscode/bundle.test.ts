@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { loadedAtStart, staticRequires } from './bundle-files';
+import { loadedAtStart, reachableFrom, staticRequires } from './bundle-files';
 
 const root = resolve(__dirname, '..', '..');
 const dist = join(root, 'dist');
@@ -39,6 +39,17 @@ test('each heavy part is in a chunk the extension can load, and every chunk name
   }
   for (const [part, marker] of Object.entries(heavy)) {
     assert.ok([...reachable].some((f) => readFileSync(f, 'utf8').includes(marker)), `${part} is reachable from dist/extension.js`);
+  }
+});
+
+test("no file of the extension copies VS Code's API object, and each names it before its code runs", () => {
+  // esbuild.mjs turns `import * as vscode from 'vscode'` into one plain require() on the first
+  // line: __toESM() would copy the API's ~350 properties once per importing module.
+  for (const f of reachableFrom(entry)) {
+    const text = readFileSync(f, 'utf8');
+    assert.ok(!/__toESM\(require\("vscode"\)/.test(text), `${f} wraps the vscode module in __toESM`);
+    const first = text.search(/require\("vscode"\)/);
+    if (first >= 0) assert.ok(!/\bvscode\d*\.\w/.test(text.slice(0, first)), `${f} uses vscode before it requires it`);
   }
 });
 
