@@ -1,12 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeDockerfile } from '../../../server/src/analysis/dockerfile/analyze';
-import fc from 'fast-check';
-import { validate } from 'dockerfile-utils';
-import { buildContext } from '../../../server/src/analysis/dockerfile/context';
-import { withRunBodiesBlanked } from '../../../server/src/analysis/dockerfile/edge-helpers';
-import { resolveSettings } from '../../../server/src/analysis/engine/types';
-import { corpusFiles } from '../../corpus-files';
 import { ruleTable } from '../../rule-tester';
 
 ruleTable('dockerfile-syntax', {
@@ -54,51 +48,5 @@ test('dockerfile-syntax survives a validator crash', () => {
   assert.deepEqual(logs, []);
 });
 
-// The validator runs on the text with RUN words blanked; it must say exactly what it says on the
-// original: on every corpus Dockerfile, and on mutated ones (continuations, heredocs, quotes, JSON).
-const corpus = corpusFiles('dockerfile').map((f) => f.text);
-const diagnosticsOf = (text: string) => JSON.stringify(validate(text));
-const blanked = (text: string) => withRunBodiesBlanked(buildContext(text, resolveSettings({}), {}, () => {}));
-
-test('blanking RUN words changes nothing dockerfile-utils reports (corpus)', () => {
-  for (const text of corpus) assert.equal(diagnosticsOf(blanked(text)), diagnosticsOf(text));
-});
-
-test('blanking RUN words changes nothing dockerfile-utils reports (mutated corpus)', () => {
-  const tokens = ['\\\n', '\\', '\n', '<<EOF\n', 'EOF\n', '"', "'", '`', '$(', '${', '}', '[', "['a']", '["a", "b"]', 'FROM ', 'RUN ', 'RUN --mount=type=cache,target=/root ', 'ONBUILD ', '# escape=`\n', ' \\\n\n', '#c\n', '\r\n', '\r', '\t'];
-  const mutation = fc.oneof(
-    fc.record({ at: fc.nat(), text: fc.oneof(fc.constantFrom(...tokens), fc.string({ maxLength: 10 })) }),
-    fc.record({ at: fc.nat(), len: fc.integer({ min: 1, max: 100 }) }),
-  );
-  fc.assert(
-    fc.property(fc.nat({ max: corpus.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 6 }), (i, ops) => {
-      let t = corpus[i];
-      for (const m of ops) {
-        const at = t.length ? m.at % (t.length + 1) : 0;
-        t = 'text' in m ? t.slice(0, at) + m.text + t.slice(at) : t.slice(0, at) + t.slice(at + m.len);
-      }
-      let expected: string;
-      try {
-        expected = diagnosticsOf(t);
-      } catch {
-        return; // dockerfile-ast's own recursion bug: the rule skips these files
-      }
-      assert.equal(diagnosticsOf(blanked(t)), expected, JSON.stringify(t));
-    }),
-    { numRuns: 200, seed: 20261126 },
-  );
-});
-
-test('blanking RUN words changes nothing dockerfile-utils reports (shapes the fuzzing found)', () => {
-  const shapes = [
-    // An escaped space before the continuation: dockerfile-ast ends the RUN there, BuildKit does not.
-    'FROM alpine:3.20\nRUN apk add \\\n\t\tlz4-dev\\   \\\npostgresql" (matching Debian)\n',
-    // A lone CR is a line break for dockerfile-ast.
-    'FROM alpine:3.20\n# a\rcomment\nRUN set -eux; \\\n\tapk add curl\nVOLUME /data\n',
-    // The keyword split by a continuation.
-    'FROM node:20\nR\\\nUN npm ci\nRUN npm test\n',
-    // A heredoc marker split by a continuation.
-    'FROM alpine:3.20\nRUN <\\\n<EOF\napk update\nEOF\n',
-  ];
-  for (const text of shapes) assert.equal(diagnosticsOf(blanked(text)), diagnosticsOf(text), JSON.stringify(text));
-});
+// That the validator, run on the analysis context's parse, says exactly what it says on the text
+// is tested in test/unit/syntax-validation.test.ts.

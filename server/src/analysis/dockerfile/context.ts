@@ -30,6 +30,8 @@ export interface RunInfo {
   shell: ShellScript;
   /** Flags such as `--mount=type=cache,target=/var/cache/apt`. */
   flags: Map<string, string[]>;
+  /** Offset of the first argument after the flags as dockerfile-ast reads it; undefined when there is none. */
+  argumentsStart?: number;
 }
 
 /** Everything a Dockerfile rule can read, plus `report`. */
@@ -128,7 +130,9 @@ export function buildContext(text: string, settings: LintSettings, files: FileFa
 function parseRun(inst: Instruction, stage: Stage, lines: LineIndex): RunInfo {
   const flags = new Map<string, string[]>();
   const getFlags = (inst as unknown as { getFlags?: () => Array<{ getName(): string; getValue(): string | null; getRange(): Range }> }).getFlags;
-  let scriptStart = lines.offsetAt(inst.getArgumentsRange()?.start ?? inst.getRange().end);
+  const argsRange = inst.getArgumentsRange();
+  const argumentsStart = argsRange ? lines.offsetAt(argsRange.start) : undefined;
+  let scriptStart = argumentsStart ?? lines.offsetAt(inst.getRange().end);
   for (const f of getFlags?.call(inst) ?? []) {
     const name = f.getName().toLowerCase();
     flags.set(name, [...(flags.get(name) ?? []), f.getValue() ?? '']);
@@ -144,7 +148,7 @@ function parseRun(inst: Instruction, stage: Stage, lines: LineIndex): RunInfo {
     try {
       const arr: unknown = JSON.parse(script.replace(/\\\r?\n/g, ''));
       if (Array.isArray(arr) && arr.every((x) => typeof x === 'string')) {
-        return { instruction: inst, stage, exec: arr, shell: { commands: [], pipes: [], assigns: [] }, flags };
+        return { instruction: inst, stage, exec: arr, shell: { commands: [], pipes: [], assigns: [] }, flags, argumentsStart };
       }
     } catch {
       /* not JSON: the builder runs it as shell form */
@@ -158,11 +162,11 @@ function parseRun(inst: Instruction, stage: Stage, lines: LineIndex): RunInfo {
     const rest = script.slice(bodyStart);
     const m = term.exec(rest);
     const body = m ? rest.slice(0, m.index) : rest;
-    return withShell({ instruction: inst, stage, flags }, () => parseShell(body, scriptStart + bodyStart, lines));
+    return withShell({ instruction: inst, stage, flags, argumentsStart }, () => parseShell(body, scriptStart + bodyStart, lines));
   }
   // Docker drops comment lines inside a continued instruction before the shell sees it; blank them
   // out (keeping offsets) so the shell parser reads what the shell will run.
-  return withShell({ instruction: inst, stage, flags }, () => parseShell(blankContinuedComments(script), scriptStart, lines));
+  return withShell({ instruction: inst, stage, flags, argumentsStart }, () => parseShell(blankContinuedComments(script), scriptStart, lines));
 }
 
 /**

@@ -1,7 +1,7 @@
-import { validate, ValidationCode, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
+import { ValidationCode, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils';
 import { defineRule, type Range, type Severity } from '../../engine/types';
 import type { DockerfileContext } from '../context';
-import { withRunBodiesBlanked } from '../edge-helpers';
+import { validateParsed } from '../syntax-validation';
 
 // Checks other rules own (with ranges, fixes and hadolint codes) or that are style, not syntax.
 const SETTINGS: ValidatorSettings = {
@@ -39,11 +39,11 @@ export default defineRule<DockerfileContext>({
     docs: 'A file the builder rejects never produces an image, so nothing can be shipped to the device; find the error in the editor rather than in a failed build.',
   },
   check(ctx) {
-    // dockerfile-utils parses the whole text itself; this rule is the only caller, once per analysis,
-    // on the text with RUN words blanked (it has nothing to say about them; see withRunBodiesBlanked).
-    let diagnostics: ReturnType<typeof validate>;
+    // dockerfile-utils' validator on the context's parse (see validateParsed); this rule is its only
+    // caller, once per analysis.
+    let diagnostics: ReturnType<typeof validateParsed>;
     try {
-      diagnostics = validate(withRunBodiesBlanked(ctx), SETTINGS);
+      diagnostics = validateParsed(ctx, SETTINGS);
     } catch {
       // dockerfile-ast recurses without end resolving variables of some instructions outside any
       // stage (found by the fuzz test); the file is broken anyway and other rules still report.
