@@ -41,7 +41,8 @@ import { median, percentile, timeRuns } from './stats';
 
 const ROOT = resolve(__dirname, '..');
 const SERVER = join(ROOT, 'dist', 'server.js');
-const { values: args } = parseArgs({ options: { spawns: { type: 'string', default: '10' }, edits: { type: 'string', default: '200' } } });
+// --other PATH: also time another build of the server's spawn (an older commit's dist/server.js), interleaved.
+const { values: args } = parseArgs({ options: { spawns: { type: 'string', default: '10' }, edits: { type: 'string', default: '200' }, other: { type: 'string' } } });
 const SPAWNS = Number(args.spawns);
 const EDITS = Number(args.edits);
 const FIXED_DEBOUNCE_MS = 75;
@@ -235,11 +236,13 @@ async function main(): Promise<void> {
     const pierSpawn: SpawnFigures[] = [];
     const coldSpawn: SpawnFigures[] = [];
     const baseSpawn: SpawnFigures[] = [];
+    const otherSpawn: SpawnFigures[] = [];
     for (let i = 0; i < SPAWNS; i++) {
       // Interleaved, so a burst of load on the machine hits all alike.
       pierSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds, warmCache));
       coldSpawn.push(await spawnToFirstDiagnostics(SERVER, text, rounds, join(tmp, `cache-cold-${i}`)));
       baseSpawn.push(await spawnToFirstDiagnostics(baselineServer, text));
+      if (args.other) otherSpawn.push(await spawnToFirstDiagnostics(resolve(args.other), text, 1, join(tmp, `cache-other-${i}`)));
     }
     const wall = (xs: typeof pierSpawn) => xs.map((x) => x.wall);
     const cpu = (xs: typeof pierSpawn) => xs.map((x) => x.cpu);
@@ -250,9 +253,11 @@ async function main(): Promise<void> {
     console.log(row('pier, first start (no code cache yet), wall', wall(coldSpawn)));
     console.log(row('pier, first start, to the complete set, wall', coldSpawn.map((x) => x.complete)));
     console.log(row('baseline: LSP server with no rules, wall', wall(baseSpawn)));
+    if (args.other) console.log(row(`other build (${args.other}), wall`, wall(otherSpawn)));
     console.log(row('pier, server CPU time (10 ms ticks)', cpu(pierSpawn)));
     console.log(row('pier, first start, server CPU time', cpu(coldSpawn)));
     console.log(row('baseline, server CPU time (10 ms ticks)', cpu(baseSpawn)));
+    if (args.other) console.log(row('other build, server CPU time', cpu(otherSpawn)));
     console.log(`  ratio pier / baseline (median): wall ${(median(wall(pierSpawn)) / median(wall(baseSpawn))).toFixed(2)}x, CPU ${(median(cpu(pierSpawn)) / median(cpu(baseSpawn))).toFixed(2)}x; first start: wall ${(median(wall(coldSpawn)) / median(wall(baseSpawn))).toFixed(2)}x, CPU ${(median(cpu(coldSpawn)) / median(cpu(baseSpawn))).toFixed(2)}x\n`);
 
     const adaptive = await editLatencies(SERVER, text, EDITS);

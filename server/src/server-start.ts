@@ -40,10 +40,12 @@ function readOrUndefined(file: string): Buffer | undefined {
  * gives its exports. Requires inside it of files next to it that are in `cached` go the same way.
  */
 function compileWithCodeCache(path: string, cached: ReadonlySet<string>): () => unknown {
-  const source = readFileSync(path, 'utf8');
+  // Hashed as bytes: cheaper than hashing the string, which would encode it back to UTF-8.
+  const bytes = readFileSync(path);
+  const source = bytes.toString('utf8');
   const dir = cacheDir();
   const name = basename(path, '.js');
-  const key = createHash('sha256').update(process.version).update(process.arch).update(source).digest('hex').slice(0, 24);
+  const key = createHash('sha256').update(process.version).update(process.arch).update(bytes).digest('hex').slice(0, 24);
   const file = join(dir, `${name}-${key}.v8`);
   const cachedData = readOrUndefined(file);
   const script = new Script(Module.wrap(source), { filename: path, cachedData });
