@@ -5,7 +5,6 @@
 // if run anyway (a keybinding, another extension), refuse with a message instead of acting.
 
 import * as vscode from 'vscode';
-import { addDevice } from './device-add';
 import { refreshDevices } from './device-refresh';
 import { setDeployTarget } from './device-target';
 import { openDeviceTerminal } from './device-terminal';
@@ -60,7 +59,7 @@ export const commandTable: readonly PierCommand[] = [
     trusted: false,
     run: async (env, image) => (await import('./show-image-size-breakdown.js')).showImageSizeBreakdown(env.context, typeof image === 'string' ? image : undefined),
   },
-  { id: 'pier.addDevice', title: 'Add Device', icon: '$(add)', trusted: false, run: (env) => addDevice(env.devices) },
+  { id: 'pier.addDevice', title: 'Add Device', icon: '$(add)', trusted: false, run: async (env) => (await import('./device-add.js')).addDevice(env.devices) },
   { id: 'pier.refreshDevices', title: 'Refresh Devices', icon: '$(refresh)', trusted: false, run: (env) => refreshDevices(env.devices, env.tree) },
   { id: 'pier.testDeviceConnection', title: 'Test Connection', icon: '$(plug)', palette: TRUSTED, trusted: true, run: (env, n) => testDeviceConnection(env.devices, node(n)) },
   { id: 'pier.setDeployTarget', title: 'Set as Deploy Target', icon: '$(target)', trusted: false, run: (env, n) => setDeployTarget(env.devices, node(n)) },

@@ -3,8 +3,8 @@
 // commands read it and listen to its change event.
 
 import * as vscode from 'vscode';
-import { listDevices, type Device, type DeviceList } from '../edge/devices/list';
-import { probeDevice, type ProbeResult } from '../edge/devices/probe';
+import type { Device, DeviceList } from '../edge/devices/list';
+import type { ProbeResult } from '../edge/devices/probe';
 import type { ConnectionState } from '../edge/ssh/connection';
 import { isDeviceError } from '../edge/ssh/errors';
 import { SshPool } from '../edge/ssh/pool';
@@ -50,6 +50,9 @@ export class DeviceService implements vscode.Disposable {
 
   /** Read the device list again from settings and ~/.ssh/config. */
   async reload(): Promise<void> {
+    // The list and probe modules (with the ssh_config parser) load on first use, after
+    // activation: the first reload is not awaited there.
+    const { listDevices } = await import('../edge/devices/list.js');
     const cfg = vscode.workspace.getConfiguration('pier');
     this.list = await listDevices(cfg.get('devices'), {
       importSshConfigHosts: cfg.get<boolean>('sshConfig.importHosts', true),
@@ -83,6 +86,7 @@ export class DeviceService implements vscode.Disposable {
   /** Connect (if needed) and probe; failures are kept for the tree and rethrown. */
   async probe(d: Device, signal?: AbortSignal): Promise<ProbeResult> {
     try {
+      const { probeDevice } = await import('../edge/devices/probe.js');
       const p = await probeDevice(this.pool.get(d.target), { runtime: d.runtime, signal });
       this.probes.set(d.name, p);
       this.errors.delete(d.name);
