@@ -19,10 +19,15 @@ while IFS= read -r l; do case "$l" in PRETTY_NAME=*) kv os "$\{l#PRETTY_NAME=}";
 while read -r k v _; do case "$k" in MemTotal:) t=$v;; MemAvailable:) a=$v;; esac; done </proc/meminfo
 kv mem "$t $a"
 kv epoch "$(date +%s)"
+nl='
+'
 dfree() {
   p="$1"
-  while [ -n "$p" ] && [ "$p" != / ] && [ ! -e "$p" ]; do p=$(dirname "$p"); done
-  kv "$2" "$p $(df -Pk "$p" | tail -n 1)"
+  # The nearest existing directory (parameter expansion, not a dirname process per step).
+  while [ -n "$p" ] && [ "$p" != / ] && [ ! -e "$p" ]; do p="$\{p%/*}"; [ -n "$p" ] || p=/; done
+  # The last line of df's output, taken by the shell rather than a tail process.
+  d=$(df -Pk "$p")
+  kv "$2" "$p $\{d##*"$nl"}"
 }
 access() {
   # $1 name, $2 rc, $3 output, then the command to retry with sudo
@@ -41,7 +46,8 @@ if command -v docker >/dev/null; then
   # The Engine API over its socket answers in a few ms; the docker CLI takes far longer to start
   # on a small device. The CLI stays the fallback (another DOCKER_HOST, no curl, no access).
   if [ -z "$DOCKER_HOST" ] && [ -w /var/run/docker.sock ] && command -v curl >/dev/null; then
-    api=$(lim curl -sf --max-time 10 --unix-socket /var/run/docker.sock http://localhost/info) && rc=0
+    # curl's own --max-time bounds it; no timeout process around it.
+    api=$(curl -sf --max-time 10 --unix-socket /var/run/docker.sock http://localhost/info) && rc=0
     if [ "$rc" = 0 ]; then
       kv rt.docker.api "$api"
       out='api'
@@ -53,7 +59,9 @@ if command -v docker >/dev/null; then
   [ "$rc" = 0 ] || kv rt.docker.client "$(docker --version)"
   access docker "$rc" "$out" docker info --format '{{.ServerVersion}}'
   if [ "$out" = api ]; then
-    root=$(printf '%s' "$api" | sed -n 's/.*"DockerRootDir":"\([^"]*\)".*/\1/p')
+    # The data root out of the JSON by parameter expansion (no printf | sed processes).
+    root=
+    case "$api" in *'"DockerRootDir":"'*) root="$\{api#*\"DockerRootDir\":\"}"; root="$\{root%%\"*}";; esac
     [ -n "$root" ] || root=/var/lib/docker
   elif [ "$rc" = 0 ]; then root=$(rootof "$out" /var/lib/docker); else root=/var/lib/docker; fi
   dfree "$root" rt.docker.df
