@@ -1,0 +1,114 @@
+// Reading single layers of a local Docker engine from its own layer store, so a redeploy that
+// changed one small layer does not export the whole image (`docker save` writes every layer to a
+// temporary folder before the first byte comes out). Docker keeps, for each layer, the files
+// (overlay2's diff folder) and a tar-split record: the tar's header and padding bytes, with the
+// file contents left out. Joining the two gives back the layer tar byte for byte — Docker's save
+// does the same — and the caller checks the result against the layer's diff ID, so a store that
+// is not what this reader expects is noticed and the export is used instead.
+
+import { createHash } from 'node:crypto';
+import { constants, createReadStream, createWriteStream, accessSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import { createInterface } from 'node:readline';
+import { finished } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { chainIds } from './device-images';
+
+/** Where a local engine keeps its layers. */
+export interface LayerStore {
+  /** The engine's data root, e.g. /var/lib/docker. */
+  root: string;
+}
+
+/** A store this process can read: Docker's overlay2 driver with its data root readable here. */
+export function layerStoreAt(root: string | undefined, driver: string | undefined): LayerStore | undefined {
+  if (!root || driver !== 'overlay2' || !isAbsolute(root)) return undefined;
+  try {
+    accessSync(join(root, 'image', 'overlay2', 'layerdb', 'sha256'), constants.R_OK | constants.X_OK);
+    accessSync(join(root, 'overlay2'), constants.R_OK | constants.X_OK);
+    return { root };
+  } catch {
+    return undefined;
+  }
+}
+
+const hexOf = (d: string) => d.replace(/^sha256:/, '');
+
+/** The image's config as the engine stored it, or undefined when it is not there or not exact. */
+export function storedConfig(store: LayerStore, imageId: string): Buffer | undefined {
+  try {
+    const b = readFileSync(join(store.root, 'image', 'overlay2', 'imagedb', 'content', 'sha256', hexOf(imageId)));
+    return `sha256:${createHash('sha256').update(b).digest('hex')}` === imageId ? b : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One record of a tar-split file: 1 = a file's contents (left out), 2 = raw tar bytes. */
+interface SplitEntry {
+  type: number;
+  name?: string;
+  name_raw?: string;
+  size?: number;
+  payload?: string;
+}
+
+/** The file a tar entry's contents come from, inside the layer's diff folder (never outside it). */
+function contentPath(diffDir: string, e: SplitEntry): string {
+  const name = e.name_raw ? Buffer.from(e.name_raw, 'base64').toString('latin1') : (e.name ?? '');
+  const p = normalize(join(diffDir, name));
+  if (p !== diffDir && !p.startsWith(diffDir + sep)) throw new Error(`a tar-split entry points outside the layer: ${name}`);
+  return p;
+}
+
+/** The bytes of the layer at `index` of an image with these diff IDs, rebuilt from the store. */
+export async function* storedLayerBytes(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const layerDir = join(store.root, 'image', 'overlay2', 'layerdb', 'sha256', hexOf(chainIds(diffIds)[index]));
+  const recorded = readFileSync(join(layerDir, 'diff'), 'utf8').trim();
+  if (recorded !== diffIds[index]) throw new Error(`the layer store records ${recorded} where ${diffIds[index]} was expected`);
+  const cacheId = readFileSync(join(layerDir, 'cache-id'), 'utf8').trim();
+  if (!/^[\w-]+$/.test(cacheId)) throw new Error(`unexpected cache-id '${cacheId}'`);
+  const diffDir = join(store.root, 'overlay2', cacheId, 'diff');
+  const lines = createInterface({ input: createReadStream(join(layerDir, 'tar-split.json.gz')).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of lines) {
+    if (signal?.aborted) throw new Error('cancelled');
+    if (!line) continue;
+    const e = JSON.parse(line) as SplitEntry;
+    if (e.type === 2) {
+      if (e.payload) yield Buffer.from(e.payload, 'base64');
+      continue;
+    }
+    if (e.type !== 1) throw new Error(`unknown tar-split record type ${e.type}`);
+    const size = e.size ?? 0;
+    if (size === 0) continue;
+    let got = 0;
+    for await (const chunk of createReadStream(contentPath(diffDir, e))) {
+      got += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+    if (got !== size) throw new Error(`${e.name} has ${got} bytes in the layer store, the layer records ${size}`);
+  }
+}
+
+/**
+ * Write one layer rebuilt from the store to `dest`; resolves with its byte count once its digest
+ * is checked against the diff ID (a mismatch rejects, and the caller exports the image instead).
+ */
+export async function writeStoredLayer(store: LayerStore, diffIds: readonly string[], index: number, dest: string, signal?: AbortSignal): Promise<number> {
+  const hash = createHash('sha256');
+  const out = createWriteStream(dest);
+  let size = 0;
+  try {
+    for await (const chunk of storedLayerBytes(store, diffIds, index, signal)) {
+      hash.update(chunk);
+      size += chunk.length;
+      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+    }
+  } finally {
+    out.end();
+    await finished(out).catch(() => undefined);
+  }
+  const digest = `sha256:${hash.digest('hex')}`;
+  if (digest !== diffIds[index]) throw new Error(`the layer rebuilt from the store has digest ${digest}, not its diff ID ${diffIds[index]}`);
+  return size;
+}
