@@ -20,8 +20,14 @@ export function registerDevices(context: vscode.ExtensionContext): { devices: De
   current = service;
   const tree = new DevicesTree(service);
   context.subscriptions.push(service, tree, vscode.window.registerTreeDataProvider('pier.devices', tree), createDeviceStatus(service));
-  void service.reload().then(() => {
-    if (service.problems.length) void vscode.window.showWarningMessage(`Pier devices: ${service.problems.join('; ')}`);
-  });
+  // The list is read after activation has returned: reading it loads the list module and the
+  // ssh_config parser, and the files are read asynchronously either way, so the view fills in
+  // when it is ready, as before, without the load counting against activation.
+  const first = setImmediate(() =>
+    void service.reload().then(() => {
+      if (service.problems.length) void vscode.window.showWarningMessage(`Pier devices: ${service.problems.join('; ')}`);
+    }),
+  );
+  context.subscriptions.push({ dispose: () => clearImmediate(first) });
   return { devices: service, tree };
 }
