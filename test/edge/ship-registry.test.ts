@@ -42,7 +42,7 @@ async function makeImage(): Promise<PreparedImage> {
   const config = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) }, config: {} }));
   const cfg = { digest: cache.putBytes(config), size: config.length };
   const manifest = buildManifest(cfg, layers);
-  return { ref: 'test', id: cfg.digest, platform: 'linux/arm64', config: cfg, layers, manifest, manifestDigest: sha256(manifest), exported: true };
+  return { ref: 'test', id: cfg.digest, platform: 'linux/arm64', config: cfg, layers, manifest, manifestDigest: sha256(manifest), exported: true, source: 'export' };
 }
 
 describe('tunnel registry through a loopback listener', () => {

@@ -14,7 +14,9 @@ import { buildImage } from '../../client/src/edge/build/build';
 import { docker, labCut, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
 import { probeViaShell } from '../../client/src/edge/ship/device-shell';
-import { exportImage, inspectImage } from '../../client/src/edge/ship/engine';
+import { engineStorage, exportImage, inspectImage } from '../../client/src/edge/ship/engine';
+import { layerStoreAt } from '../../client/src/edge/ship/layer-store';
+import { prepareImage } from '../../client/src/edge/ship/prepare';
 import { filterSaveArchive } from '../../client/src/edge/ship/save-filter';
 import { shipImage, type ShipOptions } from '../../client/src/edge/ship/ship';
 import type { ShipProgress } from '../../client/src/edge/ship/progress';
@@ -56,6 +58,7 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
   let pool: SshPool;
   let base: Omit<ShipOptions, 'ref' | 'cache'>;
   const images: Record<string, string> = {};
+  let hostStore = false;
 
   before(async () => {
     d = lab.device();
@@ -63,6 +66,8 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
     const conn = pool.get(labTarget(d));
     const probe = await probeViaShell(conn, { compose: false });
     base = { conn, device: { name: d.name, platform: probe.platform, runtime: probe.runtime! }, app: APP };
+    const info = await engineStorage();
+    hostStore = !!layerStoreAt(info?.root, info?.driver);
     images.v1 = await buildVariant('pier-test/stream:v1', 'one\n');
     images.v2 = await buildVariant('pier-test/stream:v2', 'two\n');
   });
@@ -84,10 +89,11 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
 
   test('the base image, cold cache, empty device: streamed whole, runs, tagged APP:VERSION', async () => {
     const log: string[] = [];
-    const r = await shipImage({ ...base, app: 'streambase', ref: 'pier-lab/busybox:arm64', cache: coldCache(), log: (l) => log.push(l) });
+    // The engine's own export (layerStore: false); the next tests read the layer store when they can.
+    const r = await shipImage({ ...base, app: 'streambase', ref: 'pier-lab/busybox:arm64', cache: coldCache(), log: (l) => log.push(l), layerStore: false });
     assert.equal(r.method, 'stream');
     assert.equal(r.layersPresent, 0);
-    assert.ok(log.some((l) => /streaming .*not compressed in the blob cache/.test(l)), log.join('\n'));
+    assert.ok(log.some((l) => /streaming .*from the engine's export.*not compressed in the blob cache/.test(l)), log.join('\n'));
     const id = (await docker(d.engineSocket, ['image', 'inspect', '--format', '{{.Id}}', r.tag])).stdout.trim();
     assert.equal(id, r.imageId);
     assert.equal((await docker(d.engineSocket, ['run', '--rm', r.tag, 'echo', 'ok'])).stdout, 'ok\n');
@@ -96,8 +102,12 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
   test('device holding the base layers: only the missing layers are streamed; the image has the right ID and tag and runs', async () => {
     const cache = coldCache();
     const seen: ShipProgress[] = [];
-    const r = await shipImage({ ...base, ref: images.v1, cache, onProgress: (p) => seen.push(p) });
+    const log: string[] = [];
+    const r = await shipImage({ ...base, ref: images.v1, cache, onProgress: (p) => seen.push(p), log: (l) => log.push(l) });
     assert.equal(r.method, 'stream');
+    // The build engine here is the host's dockerd (overlay2, readable by root): its layer store is
+    // the source whenever this process can read it.
+    assert.ok(log.some((l) => l.includes(hostStore ? "read from the engine's layer store" : "from the engine's export")), log.join('\n'));
     const img = await inspectImage(images.v1);
     assert.equal(r.layersPresent, img.diffIds.length - 2, 'the busybox layers were on the device');
     assert.deepEqual(r.plan.missing.map((l) => l.diffId), img.diffIds.slice(-2));
@@ -122,6 +132,19 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
     assert.equal(r.method, 'load');
     assert.equal(r.plan.missing.length, 1);
     assert.equal((await docker(d.engineSocket, ['run', '--rm', r.tag])).stdout, 'two\n');
+  });
+
+  test("a rebuild whose base layers are cached: the changed layer comes from the engine's layer store, and its blob is the export's byte for byte", async () => {
+    const cache = coldCache();
+    const first = await prepareImage(images.v1, { cache });
+    assert.equal(first.source, 'export', 'nothing cached yet: the whole image is exported');
+    const v5 = await buildVariant('pier-test/stream:v5', 'five\n');
+    const second = await prepareImage(v5, { cache });
+    assert.equal(second.source, hostStore ? 'store' : 'export');
+    const exported = await prepareImage(v5, { cache: coldCache() });
+    assert.equal(exported.source, 'export');
+    assert.equal(second.manifest.toString(), exported.manifest.toString(), 'the same blobs, digests and sizes either way');
+    assert.equal(second.id, v5);
   });
 
   test('cancelled during the streamed load: the device is left exactly as it was', async () => {

@@ -21,12 +21,12 @@ const sha = (b: Buffer | string) => `sha256:${createHash('sha256').update(b).dig
 async function makeTar(entries: { name: string; body?: string; type?: 'directory' | 'file' }[]): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
-  p.on('data', (d: Buffer) => chunks.push(d));
+  p.on('data', (d: unknown) => void chunks.push(d as Buffer));
   for (const e of entries) {
-    await new Promise<void>((res, rej) => p.entry({ name: e.name, type: e.type ?? 'file', mtime: new Date(0), mode: 0o644 }, e.type === 'directory' ? undefined : e.body ?? '', (err) => (err ? rej(err) : res())));
+    await new Promise<void>((res, rej) => p.entry({ name: e.name, type: e.type ?? 'file', mtime: new Date(0), mode: 0o644 }, e.type === 'directory' ? '' : e.body ?? '', (err) => (err ? rej(err) : res())));
   }
   p.finalize();
-  await new Promise((r) => p.on('end', r));
+  await new Promise<void>((r) => p.on('end', () => r()));
   return Buffer.concat(chunks);
 }
 

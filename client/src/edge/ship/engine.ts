@@ -163,3 +163,24 @@ export function exportImage(ref: string, signal?: AbortSignal): { stdout: Readab
   done.catch(() => undefined);
   return { stdout: body, done };
 }
+
+let storage: { socket: string; info: Promise<{ root?: string; driver?: string } | undefined> } | undefined;
+
+/**
+ * Where the build engine keeps its images (data root and storage driver), when it is reached over
+ * a local socket; asked once per process and socket. Undefined for engines behind the CLI only.
+ */
+export function engineStorage(signal?: AbortSignal): Promise<{ root?: string; driver?: string } | undefined> {
+  const socket = engineSocket();
+  if (!socket) return Promise.resolve(undefined);
+  if (storage?.socket !== socket) {
+    const info = engineGet(socket, '/info', signal).then((r) => {
+      if (r.status !== 200) return undefined;
+      const j = JSON.parse(r.body) as { DockerRootDir?: string; Driver?: string };
+      return { root: j.DockerRootDir, driver: j.Driver };
+    });
+    storage = { socket, info };
+    info.catch(() => storage?.info === info && (storage = undefined));
+  }
+  return storage.info;
+}

@@ -10,8 +10,10 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, accessSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
+import { pack } from 'tar-stream';
 import { chainIds } from './device-images';
 
 /** Where a local engine keeps its layers. */
@@ -61,19 +63,38 @@ function contentPath(diffDir: string, e: SplitEntry): string {
   return p;
 }
 
-/** The bytes of the layer at `index` of an image with these diff IDs, rebuilt from the store. */
-export async function* storedLayerBytes(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+/** The layer's record folder and its files' folder, checked against the diff ID asked for. */
+function layerPaths(store: LayerStore, diffIds: readonly string[], index: number): { layerDir: string; diffDir: string } {
   const layerDir = join(store.root, 'image', 'overlay2', 'layerdb', 'sha256', hexOf(chainIds(diffIds)[index]));
   const recorded = readFileSync(join(layerDir, 'diff'), 'utf8').trim();
   if (recorded !== diffIds[index]) throw new Error(`the layer store records ${recorded} where ${diffIds[index]} was expected`);
   const cacheId = readFileSync(join(layerDir, 'cache-id'), 'utf8').trim();
   if (!/^[\w-]+$/.test(cacheId)) throw new Error(`unexpected cache-id '${cacheId}'`);
-  const diffDir = join(store.root, 'overlay2', cacheId, 'diff');
+  return { layerDir, diffDir: join(store.root, 'overlay2', cacheId, 'diff') };
+}
+
+async function* splitEntries(layerDir: string, signal?: AbortSignal): AsyncGenerator<SplitEntry> {
   const lines = createInterface({ input: createReadStream(join(layerDir, 'tar-split.json.gz')).pipe(createGunzip()), crlfDelay: Infinity });
   for await (const line of lines) {
     if (signal?.aborted) throw new Error('cancelled');
-    if (!line) continue;
-    const e = JSON.parse(line) as SplitEntry;
+    if (line) yield JSON.parse(line) as SplitEntry;
+  }
+}
+
+/** The byte size of a stored layer's tar, from its tar-split record alone (no file is read). */
+export async function storedLayerSize(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): Promise<number> {
+  let n = 0;
+  for await (const e of splitEntries(layerPaths(store, diffIds, index).layerDir, signal)) {
+    if (e.type === 2) n += e.payload ? Buffer.byteLength(e.payload, 'base64') : 0;
+    else n += e.size ?? 0;
+  }
+  return n;
+}
+
+/** The bytes of the layer at `index` of an image with these diff IDs, rebuilt from the store. */
+export async function* storedLayerBytes(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  const { layerDir, diffDir } = layerPaths(store, diffIds, index);
+  for await (const e of splitEntries(layerDir, signal)) {
     if (e.type === 2) {
       if (e.payload) yield Buffer.from(e.payload, 'base64');
       continue;
@@ -102,7 +123,7 @@ export async function writeStoredLayer(store: LayerStore, diffIds: readonly stri
     for await (const chunk of storedLayerBytes(store, diffIds, index, signal)) {
       hash.update(chunk);
       size += chunk.length;
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
   } finally {
     out.end();
@@ -111,4 +132,37 @@ export async function writeStoredLayer(store: LayerStore, diffIds: readonly stri
   const digest = `sha256:${hash.digest('hex')}`;
   if (digest !== diffIds[index]) throw new Error(`the layer rebuilt from the store has digest ${digest}, not its diff ID ${diffIds[index]}`);
   return size;
+}
+
+/**
+ * A save archive made from the store: the config, the layers in `missing` as OCI-style blobs
+ * named by diff ID (sizes from their tar-split records, so each streams as it is read), and
+ * manifest.json last, naming every layer; a load skips the layers whose chain it has. Nothing is
+ * exported by the engine, so the first byte goes at once.
+ */
+export function storeArchive(store: LayerStore, o: { imageId: string; diffIds: readonly string[]; missing: ReadonlySet<string>; signal?: AbortSignal }): { stdout: Readable; done: Promise<void> } {
+  const p = pack();
+  const entry = (name: string, size: number, body: Readable) =>
+    new Promise<void>((resolve, reject) => {
+      const sink = p.entry({ name, size, mode: 0o644, mtime: new Date(0) }, (err) => (err ? reject(err) : resolve()));
+      body.on('error', reject).pipe(sink as unknown as NodeJS.WritableStream);
+    });
+  const write = async () => {
+    const config = storedConfig(store, o.imageId);
+    if (!config) throw new Error(`the layer store has no config for ${o.imageId}`);
+    await entry(`${hexOf(o.imageId)}.json`, config.length, Readable.from([config]));
+    const sent = new Set<string>();
+    for (const [i, d] of o.diffIds.entries()) {
+      if (!o.missing.has(d) || sent.has(d)) continue;
+      sent.add(d);
+      const size = await storedLayerSize(store, o.diffIds, i, o.signal);
+      await entry(`blobs/sha256/${hexOf(d)}`, size, Readable.from(storedLayerBytes(store, o.diffIds, i, o.signal)));
+    }
+    const manifest = Buffer.from(JSON.stringify([{ Config: `${hexOf(o.imageId)}.json`, RepoTags: null, Layers: o.diffIds.map((d) => `blobs/sha256/${hexOf(d)}`) }]));
+    await entry('manifest.json', manifest.length, Readable.from([manifest]));
+    p.finalize();
+  };
+  const done = write();
+  done.catch((e: Error) => p.destroy(e));
+  return { stdout: p as unknown as Readable, done };
 }

@@ -1,6 +1,7 @@
 // Turn an image of the build engine into shippable blobs: its config, each layer compressed and
 // cached by content, and a registry manifest. Layers already in the cache are not exported again;
-// when some are missing, `docker save` is streamed once and only those layers are compressed.
+// when some are missing, `docker save` is streamed once and only those layers are compressed, or,
+// for a rebuild whose base layers are cached, the changed layers are read from the engine's layer store.
 
 import { createHash } from 'node:crypto';
 import { createWriteStream, writeFileSync } from 'node:fs';
@@ -8,7 +9,8 @@ import { extract } from 'tar-stream';
 import { BlobCache, sha256, type LayerRecord } from './blob-cache';
 import { evictBlobs } from './cache-evict';
 import { compressFile, defaultCodec } from './compress';
-import { EngineError, imagePlatform, inspectImage, saveImage, type EngineImage } from './engine';
+import { EngineError, engineStorage, imagePlatform, inspectImage, saveImage, type EngineImage } from './engine';
+import { layerStoreAt, storedConfig, writeStoredLayer } from './layer-store';
 
 /** Media types of Docker's image manifest v2 schema 2 (read by Docker, Podman, containerd, skopeo). */
 export const MEDIA = {
@@ -29,6 +31,8 @@ export interface PreparedImage {
   manifestDigest: string;
   /** Whether this call had to export and compress anything. */
   exported: boolean;
+  /** Where the missing layers came from: the engine's export, its layer store, or none were missing. */
+  source: 'export' | 'store' | 'cache';
 }
 
 /** Progress of preparing: bytes exported from the engine, then bytes compressed. */
@@ -53,7 +57,15 @@ export async function prepareImage(ref: string, o: { cache?: BlobCache; signal?:
   const missing = new Set(img.diffIds.filter((d) => !cache.layer(d)));
   let config = cache.getBytes(img.id);
   const exported = missing.size > 0 || !config;
-  if (exported) config = await exportMissing(img, ref, missing, cache, o);
+  let source: PreparedImage['source'] = 'cache';
+  if (exported) {
+    // A rebuild of an image the cache partly holds: the changed layers come from the engine's
+    // layer store when it can be read here, without exporting the whole image.
+    const partly = missing.size < new Set(img.diffIds).size;
+    const stored = partly ? await readMissingFromStore(img, missing, cache, config, o) : undefined;
+    source = stored ? 'store' : 'export';
+    config = stored ?? (await exportMissing(img, ref, missing, cache, o));
+  }
   const layers = img.diffIds.map((d) => {
     const rec = cache.layer(d);
     if (!rec) throw new EngineError(`layer ${d} of ${ref} was not in the engine's export`);
@@ -63,7 +75,7 @@ export async function prepareImage(ref: string, o: { cache?: BlobCache; signal?:
   // The cache grew: trim it to its cap (PIER_CACHE_MAX), never touching this image's blobs.
   if (exported) evictBlobs(cache, { maxBytes: o.cacheMaxBytes, keep: [cfg.digest, ...layers.map((l) => l.digest)] });
   const manifest = buildManifest(cfg, layers);
-  return { ref, id: img.id, platform: imagePlatform(img), config: cfg, layers, manifest, manifestDigest: sha256(manifest), exported };
+  return { ref, id: img.id, platform: imagePlatform(img), config: cfg, layers, manifest, manifestDigest: sha256(manifest), exported, source };
 }
 
 /** Stream `docker save`, keep the config, and compress the layers in `missing` into the cache. */
@@ -146,22 +158,65 @@ async function exportMissing(img: EngineImage, ref: string, missing: Set<string>
     await Promise.all([parsed, save.done]);
     if (!config) throw new EngineError(`docker save ${ref} did not contain the image config ${img.id}`);
     cache.putBytes(config);
-    const total = [...raw.values()].reduce((n, r) => n + r.size, 0);
-    let doneBefore = 0;
-    const codec = defaultCodec();
-    for (const diffId of new Set(img.diffIds)) {
-      if (!missing.has(diffId)) continue;
-      const r = raw.get(diffId);
-      if (!r) throw new EngineError(`docker save ${ref} did not contain layer ${diffId}`);
-      const tmpOut = cache.tempPath('blob');
-      temps.push(tmpOut);
-      const c = await compressFile(r.path, tmpOut, { codec, signal: o.signal, onBytes: (n) => o.onProgress?.({ phase: 'compress', done: doneBefore + n, total, layer: diffId }) });
-      if (c.inputDigest !== diffId) throw new EngineError(`layer ${diffId} changed while it was compressed`);
-      cache.commitBlob(tmpOut, c.digest);
-      cache.putLayer({ diffId, digest: c.digest, size: c.size, uncompressedSize: c.inputSize, mediaType: MEDIA.layerGzip, compressor: codec.id });
-      doneBefore += r.size;
-      cache.dropTemp(r.path);
+    await compressLayers(img, missing, raw, cache, temps, o, `docker save ${ref}`);
+    return config;
+  } finally {
+    for (const t of temps) cache.dropTemp(t);
+  }
+}
+
+/** Compress the raw layer files in `raw` into the cache, in the image's layer order. */
+async function compressLayers(img: EngineImage, missing: Set<string>, raw: Map<string, { path: string; size: number }>, cache: BlobCache, temps: string[], o: { signal?: AbortSignal; onProgress?: PrepareProgress }, source: string): Promise<void> {
+  const total = [...raw.values()].reduce((n, r) => n + r.size, 0);
+  let doneBefore = 0;
+  const codec = defaultCodec();
+  for (const diffId of new Set(img.diffIds)) {
+    if (!missing.has(diffId)) continue;
+    const r = raw.get(diffId);
+    if (!r) throw new EngineError(`${source} did not contain layer ${diffId}`);
+    const tmpOut = cache.tempPath('blob');
+    temps.push(tmpOut);
+    const c = await compressFile(r.path, tmpOut, { codec, signal: o.signal, onBytes: (n) => o.onProgress?.({ phase: 'compress', done: doneBefore + n, total, layer: diffId }) });
+    if (c.inputDigest !== diffId) throw new EngineError(`layer ${diffId} changed while it was compressed`);
+    cache.commitBlob(tmpOut, c.digest);
+    cache.putLayer({ diffId, digest: c.digest, size: c.size, uncompressedSize: c.inputSize, mediaType: MEDIA.layerGzip, compressor: codec.id });
+    doneBefore += r.size;
+    cache.dropTemp(r.path);
+  }
+}
+
+/**
+ * Read the missing layers (and the config, when the cache lacks it) from the engine's own layer
+ * store instead of exporting the image; undefined when the store cannot be read here or a layer
+ * does not come back with its diff ID, and the caller exports instead. Used when the cache has
+ * some of the image already (a rebuild that changed its top layers): rebuilding a large base
+ * layer file by file is slower than the engine's export, a small changed layer far faster.
+ */
+async function readMissingFromStore(img: EngineImage, missing: Set<string>, cache: BlobCache, cachedConfig: Buffer | undefined, o: { signal?: AbortSignal; onProgress?: PrepareProgress }): Promise<Buffer | undefined> {
+  const info = await engineStorage(o.signal).catch(() => undefined);
+  const store = layerStoreAt(info?.root, info?.driver);
+  if (!store) return undefined;
+  const config = cachedConfig ?? storedConfig(store, img.id);
+  if (!config) return undefined;
+  const raw = new Map<string, { path: string; size: number }>();
+  const temps: string[] = [];
+  try {
+    for (const [i, diffId] of img.diffIds.entries()) {
+      if (!missing.has(diffId) || raw.has(diffId)) continue;
+      const tmp = cache.tempPath('layer-raw');
+      temps.push(tmp);
+      const size = await writeStoredLayer(store, img.diffIds, i, tmp, o.signal);
+      o.onProgress?.({ phase: 'export', done: size, layer: diffId });
+      raw.set(diffId, { path: tmp, size });
     }
+  } catch (e) {
+    for (const t of temps) cache.dropTemp(t);
+    if (o.signal?.aborted) throw e;
+    return undefined;
+  }
+  try {
+    cache.putBytes(config);
+    await compressLayers(img, missing, raw, cache, temps, o, 'the layer store');
     return config;
   } finally {
     for (const t of temps) cache.dropTemp(t);

@@ -7,7 +7,8 @@ import type { SshConnection } from '../ssh/connection';
 import { deviceShell } from './device-shell';
 import { BlobCache } from './blob-cache';
 import { readDeviceImages, type DeviceImages } from './device-images';
-import { imagePlatform, inspectImage } from './engine';
+import { engineStorage, imagePlatform, inspectImage } from './engine';
+import { layerStoreAt } from './layer-store';
 import { checkPlatform, checkSpace, planShip, ShipRefused, streamLayer, streamReason, versionOf, type ShipMethod, type ShipPlan } from './plan';
 import { prepareImage, type PrepareProgress, type PreparedImage } from './prepare';
 import { formatBytes, ProgressTracker, type ShipProgressListener } from './progress';
@@ -46,6 +47,8 @@ export interface ShipOptions {
   forceLoad?: boolean;
   /** Stream a cold-cache deploy into the device's load (default true); false always prepares blobs. */
   stream?: boolean;
+  /** Make streamed archives from the build engine's layer store when it can be read here (default true). */
+  layerStore?: boolean;
   /** How a stream is compressed (default: fixed pieces on every core). */
   streamCompressor?: StreamCompressor;
 }
@@ -95,8 +98,11 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   // What the device holds does not depend on the image: ask at once, while the engine is asked.
   const deviceRead = rt.name === 'k3s' ? Promise.resolve(emptyDevice()) : readDeviceImages(conn, rt, app, o.signal);
   deviceRead.catch(() => undefined);
+  // Whether the engine's layer store is readable here (a local overlay2 engine): asked at once too.
+  const storeRead = o.layerStore === false ? Promise.resolve(undefined) : engineStorage(o.signal).then((i) => layerStoreAt(i?.root, i?.driver), () => undefined);
   // Platform first: a wrong image is refused before anything is exported or sent.
   const engineImage = await inspectImage(o.ref, o.signal);
+  const store = await storeRead;
   checkPlatform({ ref: o.ref, platform: imagePlatform(engineImage) }, o.device.platform, o.device.name);
   const version = versionOf(engineImage.id);
   const tag = `${app}:${version}`;
@@ -110,7 +116,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     const l = cache.layer(d);
     return !!l && cache.blobSize(l.digest) !== undefined;
   };
-  let exported = canStream && engineImage.diffIds.some((d) => !blobCached(d)) && !shippedBefore(cache, engineImage.id, o.device.name) ? startExport(engineImage.id, o.signal) : undefined;
+  let exported = canStream && !store && engineImage.diffIds.some((d) => !blobCached(d)) && !shippedBefore(cache, engineImage.id, o.device.name) ? startExport(engineImage.id, o.signal) : undefined;
   let device: DeviceImages;
   try {
     device = await deviceRead;
@@ -226,13 +232,13 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   }
 
   async function shipStreamed(): Promise<ShipResult> {
-    say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length}: ${plan.reason}`);
+    say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length} (${store ? "read from the engine's layer store" : "from the engine's export"}): ${plan.reason}`);
     const progress = new ProgressTracker([], o.onProgress);
     // Until every layer's header has passed, the engine's own count stands in for the total.
     if (!plan.present.length && engineImage.size) progress.expect(engineImage.size);
     progress.report('transfer', `streaming ${plan.missing.length} layers`);
     try {
-      const r = await streamThroughExec(conn, { imageId: engineImage.id, diffIds: engineImage.diffIds, missing: new Set(plan.missing.map((l) => l.diffId)), runtime: rt, cache, progress, signal: o.signal, compressor: o.streamCompressor, exported });
+      const r = await streamThroughExec(conn, { imageId: engineImage.id, diffIds: engineImage.diffIds, missing: new Set(plan.missing.map((l) => l.diffId)), runtime: rt, cache, progress, signal: o.signal, compressor: o.streamCompressor, exported, store });
       exported = undefined;
       sentBytes = r.bytesSent;
       const sizes = new Map<string, number>();

@@ -1,5 +1,6 @@
-// Shipping a first deploy by stream: the build engine's save archive, cut down to the config and
-// the layers the device lacks (save-filter.ts), compressed as it flows with the same gzip -6 as
+// Shipping a first deploy by stream: the build engine's save archive (or one made from its layer
+// store with only the missing layers, layer-store.ts), cut down to the config and the layers the
+// device lacks (save-filter.ts), compressed as it flows with the same gzip -6 as
 // `docker save | gzip`, straight into the device runtime's load over an exec channel. This is the
 // baseline pipeline minus the layers the device has; nothing waits for a whole layer to be
 // compressed before the first byte goes, which the registry path must (a manifest names every
@@ -14,6 +15,7 @@ import { compressStream, gzipProcessStream } from './compress';
 import { exportImage } from './engine';
 import type { ProgressTracker } from './progress';
 import { loadArgv, type ShipRuntime } from './runtime';
+import { storeArchive, type LayerStore } from './layer-store';
 import { filterSaveArchive, type SaveFilterStats } from './save-filter';
 
 /** Compressed bytes held ready for the link (about 2 s at 20 Mbit/s). */
@@ -43,6 +45,8 @@ export interface StreamOptions {
   compressor?: StreamCompressor;
   /** The engine's export, when the caller started it early; stopped with the transfer. */
   exported?: StartedExport;
+  /** The engine's layer store, when it can be read here: the archive is made from it (no export). */
+  store?: LayerStore;
 }
 
 /** An export of the build engine started ahead of the decision to stream, and its stop. */
@@ -64,6 +68,13 @@ export function startExport(imageId: string, signal?: AbortSignal): StartedExpor
   };
   stream.done.then(() => signal?.removeEventListener('abort', onAbort), () => undefined);
   return { stream, stop };
+}
+
+/** An archive of only the missing layers, made from the engine's layer store as it is sent. */
+function fromStore(store: LayerStore, o: StreamOptions, signal: AbortSignal): StartedExport {
+  const stream = storeArchive(store, { imageId: o.imageId, diffIds: o.diffIds, missing: o.missing, signal });
+  stream.stdout.on('error', () => undefined);
+  return { stream, stop: () => stream.stdout.destroy() };
 }
 
 /** What a streamed transfer did. */
@@ -94,7 +105,7 @@ export async function streamThroughExec(conn: SshConnection, o: StreamOptions): 
     failure ??= e;
     ac.abort(e);
   };
-  const started = o.exported ?? startExport(o.imageId, ac.signal);
+  const started = o.exported ?? (o.store ? fromStore(o.store, o, ac.signal) : startExport(o.imageId, ac.signal));
   ac.signal.addEventListener('abort', () => started.stop(), { once: true });
   const save = started.stream;
   save.done.catch(fail);
