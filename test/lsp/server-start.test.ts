@@ -86,7 +86,7 @@ test('a cache directory that cannot be made costs only the cache', async () => {
   assert.ok(codes.includes('apt-no-install-recommends'));
 });
 
-test('the client names the directory: NODE_COMPILE_CACHE (on Node 20, which has no compile cache of its own)', { skip: Number(process.versions.node.split('.')[0]) >= 22 && 'Node 22+ uses its own compile cache there' }, async () => {
+test('the client names the directory: NODE_COMPILE_CACHE', async () => {
   process.env.XDG_CACHE_HOME = join(home, 'unused');
   process.env.NODE_COMPILE_CACHE = join(home, 'storage', 'server-compile-cache');
   try {

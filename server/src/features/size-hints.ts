@@ -147,14 +147,20 @@ export function registerSizeHints(o: SizeHintsOptions): SizeHints {
       uri,
       setTimeout(() => {
         prefetchTimers.delete(uri);
-        const doc = documents.get(uri);
-        if (!doc || kindOf(documentKinds, doc.uri, doc.languageId)?.kind !== 'dockerfile') return;
-        // Only the catalog: no settings request, the platform of the last hint request (or the default).
-        const platform = platforms.get(uri) ?? 'linux/arm64';
-        for (const st of parsedDockerfile(doc)?.stages ?? []) if (st.ref) facts.lookup(st.ref, platform);
+        // On the next turn, after what is queued there: over stdio the JSON-RPC writer sends from
+        // setImmediate, and a diagnostics publish waiting there must not wait for these lookups
+        // (each starts a docker process, which can take a while on a busy machine).
+        setImmediate(() => prefetch(uri));
       }, 300).unref(),
     );
   });
+  const prefetch = (uri: string) => {
+    const doc = documents.get(uri);
+    if (!doc || kindOf(documentKinds, doc.uri, doc.languageId)?.kind !== 'dockerfile') return;
+    // Only the catalog: no settings request, the platform of the last hint request (or the default).
+    const platform = platforms.get(uri) ?? 'linux/arm64';
+    for (const st of parsedDockerfile(doc)?.stages ?? []) if (st.ref) facts.lookup(st.ref, platform);
+  };
   documents.onDidClose((e) => {
     platforms.delete(e.document.uri);
     clearTimeout(prefetchTimers.get(e.document.uri));
