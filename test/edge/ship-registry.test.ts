@@ -203,6 +203,10 @@ describe('ship plan', () => {
     assert.ok(d.chains.has(chainIds([L[0].diffId, L[1].diffId])[1]));
     assert.equal(chainIds(['sha256:a', 'sha256:b'])[1], `sha256:${createHash('sha256').update('sha256:a sha256:b').digest('hex')}`);
     assert.deepEqual(parseDeviceImages('garbage').images, []);
+    // xz on the device (its load then reads an xz stream): the path `command -v` printed, or nothing.
+    assert.equal(d.xz, false);
+    assert.equal(parseDeviceImages(`@@pier:xz\n/usr/bin/xz\n${out}`).xz, true);
+    assert.equal(parseDeviceImages(`@@pier:xz\n@@pier:info\nX|/d\n`).xz, false);
     // The Engine API form: /info, then one inspect document per line (curl -w '\n'), every tag listed.
     const inspect = (id: string, layers: string[], tags: string[]) => JSON.stringify({ Id: id, RepoTags: tags, RootFS: { Type: 'layers', Layers: layers } });
     const other = `sha256:${'b'.repeat(64)}`;

@@ -15,6 +15,7 @@ import { docker, labCut, labHeal, labRate, type LabDeviceAccess } from '../../cl
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
 import { probeViaShell } from '../../client/src/edge/ship/device-shell';
 import { engineStorage, exportImage, inspectImage } from '../../client/src/edge/ship/engine';
+import { hostHasXz } from '../../client/src/edge/ship/compress';
 import { layerStoreAt } from '../../client/src/edge/ship/layer-store';
 import { prepareImage } from '../../client/src/edge/ship/prepare';
 import { filterSaveArchive } from '../../client/src/edge/ship/save-filter';
@@ -90,10 +91,10 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
   test('the base image, cold cache, empty device: streamed whole, runs, tagged APP:VERSION', async () => {
     const log: string[] = [];
     // The engine's own export (layerStore: false); the next tests read the layer store when they can.
-    const r = await shipImage({ ...base, app: 'streambase', ref: 'pier-lab/busybox:arm64', cache: coldCache(), log: (l) => log.push(l), layerStore: false });
+    const r = await shipImage({ ...base, app: 'streambase', ref: 'pier-lab/busybox:arm64', cache: coldCache(), log: (l) => log.push(l), layerStore: false, streamCompressor: 'process' });
     assert.equal(r.method, 'stream');
     assert.equal(r.layersPresent, 0);
-    assert.ok(log.some((l) => /streaming .*from the engine's export.*not compressed in the blob cache/.test(l)), log.join('\n'));
+    assert.ok(log.some((l) => /streaming .*from the engine's export, gzip -6.*not compressed in the blob cache/.test(l)), log.join('\n'));
     const id = (await docker(d.engineSocket, ['image', 'inspect', '--format', '{{.Id}}', r.tag])).stdout.trim();
     assert.equal(id, r.imageId);
     assert.equal((await docker(d.engineSocket, ['run', '--rm', r.tag, 'echo', 'ok'])).stdout, 'ok\n');
@@ -108,6 +109,8 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
     // The build engine here is the host's dockerd (overlay2, readable by root): its layer store is
     // the source whenever this process can read it.
     assert.ok(log.some((l) => l.includes(hostStore ? "read from the engine's layer store" : "from the engine's export")), log.join('\n'));
+    // The lab device runs the host's programs, so it has xz when the host has: xz -0 is chosen then.
+    assert.ok(log.some((l) => l.includes(hostHasXz() ? 'xz -0: both ends have xz' : 'gzip -6')), log.join('\n'));
     const img = await inspectImage(images.v1);
     assert.equal(r.layersPresent, img.diffIds.length - 2, 'the busybox layers were on the device');
     assert.deepEqual(r.plan.missing.map((l) => l.diffId), img.diffIds.slice(-2));

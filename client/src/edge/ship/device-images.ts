@@ -26,6 +26,8 @@ export interface DeviceImages {
   tmpFreeBytes?: number;
   /** Every layer chain ID present on the device. */
   chains: Set<string>;
+  /** Whether the device has xz, so its runtime's load reads an xz-compressed archive. */
+  xz?: boolean;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface DeviceImages {
 export const DEVICE_IMAGES_SCRIPT = String.raw`
 kind=$1; app=$2; shift 2
 exec 2>/dev/null </dev/null
+# xz on the device: a runtime's load then reads an xz stream (Docker runs xz -d for it).
+printf '@@pier:xz\n'; command -v xz
 # Docker reached directly: ask the Engine API over its socket. Two curl calls (the image list,
 # then every image's inspect in one process) cost far less than four docker CLI starts.
 if [ "$kind" = docker ] && [ "$*" = docker ] && [ -z "$DOCKER_HOST" ] && [ -w /var/run/docker.sock ] && command -v curl >/dev/null; then
@@ -133,6 +137,7 @@ export function parseDeviceImages(text: string, app = ''): DeviceImages {
     freeBytes: Number.isFinite(free) ? free : undefined,
     tmpFreeBytes: Number.isFinite(tmpFree) ? tmpFree : Number.isFinite(free) ? free : undefined,
     chains,
+    xz: (sections.get('xz') ?? []).some((l) => l.startsWith('/')),
   };
 }
 

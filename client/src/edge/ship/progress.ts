@@ -31,6 +31,7 @@ export class ProgressTracker {
   private readonly byDigest: Map<string, LayerProgress>;
   private readonly samples: { t: number; bytes: number }[] = [];
   private lastReport = 0;
+  private trailing: ReturnType<typeof setTimeout> | undefined;
   private sent = 0;
   private expected = 0;
 
@@ -87,6 +88,8 @@ export class ProgressTracker {
     this.samples.push({ t, bytes: this.sent });
     while (this.samples.length > 2 && t - this.samples[0].t > 3000) this.samples.shift();
     if (t - this.lastReport >= this.intervalMs) this.report('transfer');
+    // A burst (an SSH window taking 2 MiB at once) must not end on a count nobody was told about.
+    else this.trailing ??= setTimeout(() => this.report('transfer'), this.intervalMs - (t - this.lastReport)).unref();
   }
 
   /** The layers as they stand now (copies). */
@@ -113,6 +116,8 @@ export class ProgressTracker {
 
   /** Send a report now. */
   report(phase: ShipProgress['phase'], message?: string): void {
+    clearTimeout(this.trailing);
+    this.trailing = undefined;
     this.lastReport = this.now();
     const rate = this.rate();
     const left = this.totalBytes - this.sent;

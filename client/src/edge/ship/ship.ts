@@ -8,6 +8,7 @@ import { deviceShell } from './device-shell';
 import { BlobCache } from './blob-cache';
 import { readDeviceImages, type DeviceImages } from './device-images';
 import { engineStorage, imagePlatform, inspectImage } from './engine';
+import { hostHasXz } from './compress';
 import { layerStoreAt } from './layer-store';
 import { checkPlatform, checkSpace, planShip, ShipRefused, streamLayer, streamReason, versionOf, type ShipMethod, type ShipPlan } from './plan';
 import { prepareImage, type PrepareProgress, type PreparedImage } from './prepare';
@@ -232,13 +233,14 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   }
 
   async function shipStreamed(): Promise<ShipResult> {
-    say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length} (${store ? "read from the engine's layer store" : "from the engine's export"}): ${plan.reason}`);
+    const compressor = o.streamCompressor ?? (device.xz && hostHasXz() ? 'xz' : undefined);
+    say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length} (${store ? "read from the engine's layer store" : "from the engine's export"}, ${compressor === 'xz' ? 'xz -0: both ends have xz' : 'gzip -6'}): ${plan.reason}`);
     const progress = new ProgressTracker([], o.onProgress);
     // Until every layer's header has passed, the engine's own count stands in for the total.
     if (!plan.present.length && engineImage.size) progress.expect(engineImage.size);
     progress.report('transfer', `streaming ${plan.missing.length} layers`);
     try {
-      const r = await streamThroughExec(conn, { imageId: engineImage.id, diffIds: engineImage.diffIds, missing: new Set(plan.missing.map((l) => l.diffId)), runtime: rt, cache, progress, signal: o.signal, compressor: o.streamCompressor, exported, store });
+      const r = await streamThroughExec(conn, { imageId: engineImage.id, diffIds: engineImage.diffIds, missing: new Set(plan.missing.map((l) => l.diffId)), runtime: rt, cache, progress, signal: o.signal, compressor, exported, store });
       exported = undefined;
       sentBytes = r.bytesSent;
       const sizes = new Map<string, number>();

@@ -11,7 +11,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import type { SshConnection } from '../ssh/connection';
 import { CommandFailedError, execRemote } from '../ssh/exec';
 import type { BlobCache } from './blob-cache';
-import { compressStream, gzipProcessStream } from './compress';
+import { compressStream, gzipProcessStream, xzProcessStream } from './compress';
 import { exportImage } from './engine';
 import type { ProgressTracker } from './progress';
 import { loadArgv, type ShipRuntime } from './runtime';
@@ -25,9 +25,10 @@ const LINK_BUFFER_BYTES = 4 * 1024 * 1024;
  * How the stream is compressed: one GNU gzip process (default; like the baseline's gzip it sends
  * its first bytes at once, and measured fastest here), or fixed 8 MiB pieces on every core (each
  * piece must be whole before its first byte goes, which leaves the link idle at the start).
- * Without GNU gzip on the host, the pieces with zlib.
+ * Without GNU gzip on the host, the pieces with zlib. Or xz -0 on every core (compress.ts), which
+ * ship.ts picks when the host and the device both have xz: 26% fewer bytes at about gzip's speed.
  */
-export type StreamCompressor = 'pieces' | 'process';
+export type StreamCompressor = 'pieces' | 'process' | 'xz';
 
 /** Options of one streamed transfer. */
 export interface StreamOptions {
@@ -130,7 +131,7 @@ export async function streamThroughExec(conn: SshConnection, o: StreamOptions): 
     onLayerEnd: (key, diffId) => held.push({ at: filtered0, apply: () => o.progress.rename(key, diffId) }),
   });
   filtered.done.catch(fail);
-  const gz = (o.compressor !== 'pieces' ? gzipProcessStream(filtered.output, { signal: ac.signal }) : undefined) ?? compressStream(filtered.output, { signal: ac.signal });
+  const gz = (o.compressor === 'xz' ? xzProcessStream(filtered.output, { signal: ac.signal }) : undefined) ?? (o.compressor !== 'pieces' ? gzipProcessStream(filtered.output, { signal: ac.signal }) : undefined) ?? compressStream(filtered.output, { signal: ac.signal });
   gz.on('error', fail);
   gz.on('data', (d: Buffer) => (produced += d.length));
   let bytesSent = 0;
