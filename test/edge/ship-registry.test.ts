@@ -17,7 +17,7 @@ import { BlobCache, sha256 } from '../../client/src/edge/ship/blob-cache';
 import { compressFile, gnuGzipCodec, zlibCodec, MEMBER_BYTES } from '../../client/src/edge/ship/compress';
 import { chainIds, parseDeviceImages } from '../../client/src/edge/ship/device-images';
 import { platformMatches } from '../../client/src/edge/ship/engine';
-import { checkPlatform, checkSpace, planShip, ShipRefused, versionOf } from '../../client/src/edge/ship/plan';
+import { checkPlatform, checkSpace, planShip, ShipRefused, streamReason, versionOf } from '../../client/src/edge/ship/plan';
 import { buildManifest, MEDIA, type PreparedImage } from '../../client/src/edge/ship/prepare';
 import { ProgressTracker } from '../../client/src/edge/ship/progress';
 import { createTunnelRegistry, parseRange, type RegistryEvent, type TunnelRegistry } from '../../client/src/edge/ship/registry';
@@ -228,4 +228,16 @@ describe('ship plan', () => {
     pt.add('a', 50, 50);
     assert.deepEqual(seen, [60, 60, 100], 'a resent range counts once');
   });
+});
+
+test('streaming is chosen for a cold cache, or with xz from the layer store; not when the cache has the blobs otherwise, nor without room for a load', () => {
+  const dev = { engineId: 'E', images: [], tags: new Map<string, string>(), chains: new Set<string>(), freeBytes: 1e9, tmpFreeBytes: 1e9 };
+  const missing = [sha256('a'), sha256('b')];
+  const base = { missing, loadReadsGzip: true, device: dev, imageSize: 1e6 };
+  assert.match(streamReason({ ...base, cached: (d) => d === missing[0] }) ?? '', /1 of the 2 layers .* not compressed in the blob cache/);
+  assert.equal(streamReason({ ...base, cached: () => true }), undefined);
+  assert.match(streamReason({ ...base, cached: () => true, xzFromStore: true }) ?? '', /xz/);
+  assert.equal(streamReason({ ...base, cached: () => false, loadReadsGzip: false }), undefined);
+  assert.equal(streamReason({ ...base, cached: () => false, device: { ...dev, freeBytes: 1e6 } }), undefined, 'a load needs room for the archive and the layers');
+  assert.equal(streamReason({ ...base, missing: [], cached: () => false, xzFromStore: true }), undefined);
 });

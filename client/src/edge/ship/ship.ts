@@ -126,6 +126,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
     throw e;
   }
   let record = readEngineRecord(cache, device.engineId);
+  const streamCompressor = () => o.streamCompressor ?? (device.xz && hostHasXz() ? 'xz' : undefined);
   const planOpts = () => ({ appRef: tag, runtime: rt, pulledDigests: new Set(record.pulled), forwarding: !o.forceLoad });
   const requests: RegistryEvent[] = [];
   let served: number | undefined;
@@ -158,7 +159,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   if (!early) {
     const layers = engineImage.diffIds.map((d) => cache.layer(d) ?? streamLayer(d));
     plan = planShip({ id: engineImage.id, layers }, device, planOpts());
-    const why = plan.method === 'none' || plan.method === 'tag' ? undefined : streamReason({ missing: plan.missing.map((l) => l.diffId), cached: blobCached, loadReadsGzip: true, device, imageSize: engineImage.size });
+    const why = plan.method === 'none' || plan.method === 'tag' ? undefined : streamReason({ missing: plan.missing.map((l) => l.diffId), cached: blobCached, loadReadsGzip: true, device, imageSize: engineImage.size, xzFromStore: !!store && streamCompressor() === 'xz' });
     if (!why) {
       exported?.stop();
       exported = undefined;
@@ -233,7 +234,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   }
 
   async function shipStreamed(): Promise<ShipResult> {
-    const compressor = o.streamCompressor ?? (device.xz && hostHasXz() ? 'xz' : undefined);
+    const compressor = streamCompressor();
     say(`${o.device.name} has ${plan.present.length} of ${engineImage.diffIds.length} layers; streaming the other ${plan.missing.length} (${store ? "read from the engine's layer store" : "from the engine's export"}, ${compressor === 'xz' ? 'xz -0: both ends have xz' : 'gzip -6'}): ${plan.reason}`);
     const progress = new ProgressTracker([], o.onProgress);
     // Until every layer's header has passed, the engine's own count stands in for the total.
