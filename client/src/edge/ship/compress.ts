@@ -176,14 +176,13 @@ export function compressStream(input: NodeJS.ReadableStream, o: { codec?: Codec;
   return (input as Readable).pipe(t);
 }
 
-/** GNU gzip as one process over a whole stream (one core), or undefined when the host has none. */
-export function gzipProcessStream(input: NodeJS.ReadableStream, o: { signal?: AbortSignal; bin?: string } = {}): Readable | undefined {
-  if (!gnuGzipCodec(o.bin)) return undefined;
-  const child = spawn(o.bin ?? 'gzip', [`-${GZIP_LEVEL}`, '-n', '-c'], { stdio: ['pipe', 'pipe', 'ignore'], signal: o.signal });
+/** A compressor process over a whole stream: `input` into its stdin, its stdout returned. */
+function processStream(bin: string, args: string[], input: NodeJS.ReadableStream, signal?: AbortSignal): Readable {
+  const child = spawn(bin, args, { stdio: ['pipe', 'pipe', 'ignore'], signal });
   child.stdin.on('error', () => undefined);
   child.on('error', (e) => child.stdout.destroy(e));
   child.on('close', (code) => {
-    if (code !== 0 && code !== null) child.stdout.destroy(new Error(`gzip exited with ${code}`));
+    if (code !== 0 && code !== null) child.stdout.destroy(new Error(`${bin} exited with ${code}`));
   });
   (input as Readable).on('error', (e) => {
     child.kill();
@@ -191,6 +190,12 @@ export function gzipProcessStream(input: NodeJS.ReadableStream, o: { signal?: Ab
   });
   (input as Readable).pipe(child.stdin);
   return child.stdout;
+}
+
+/** GNU gzip as one process over a whole stream (one core), or undefined when the host has none. */
+export function gzipProcessStream(input: NodeJS.ReadableStream, o: { signal?: AbortSignal; bin?: string } = {}): Readable | undefined {
+  if (!gnuGzipCodec(o.bin)) return undefined;
+  return processStream(o.bin ?? 'gzip', [`-${GZIP_LEVEL}`, '-n', '-c'], input, o.signal);
 }
 
 let xzFound: boolean | undefined;
@@ -210,16 +215,5 @@ export function hostHasXz(bin = 'xz'): boolean {
  */
 export function xzProcessStream(input: NodeJS.ReadableStream, o: { signal?: AbortSignal; bin?: string } = {}): Readable | undefined {
   if (!hostHasXz(o.bin)) return undefined;
-  const child = spawn(o.bin ?? 'xz', ['-0', `-T${availableParallelism()}`, '-c', '-q'], { stdio: ['pipe', 'pipe', 'ignore'], signal: o.signal });
-  child.stdin.on('error', () => undefined);
-  child.on('error', (e) => child.stdout.destroy(e));
-  child.on('close', (code) => {
-    if (code !== 0 && code !== null) child.stdout.destroy(new Error(`xz exited with ${code}`));
-  });
-  (input as Readable).on('error', (e) => {
-    child.kill();
-    child.stdout.destroy(e);
-  });
-  (input as Readable).pipe(child.stdin);
-  return child.stdout;
+  return processStream(o.bin ?? 'xz', ['-0', `-T${availableParallelism()}`, '-c', '-q'], input, o.signal);
 }
