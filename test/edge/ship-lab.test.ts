@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { buildImage } from '../../client/src/edge/build/build';
 import { probeDevice } from '../../client/src/edge/devices/probe';
-import { docker, ensureBaseImages, BUILD_SOCKET, labCut, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
+import { docker, ensureBaseImages, BUILD_SOCKET, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { sshGreets } from '../../client/src/edge/lab/device';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
 import { deviceShell, probeViaShell } from '../../client/src/edge/ship/device-shell';
@@ -27,7 +27,7 @@ import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SshOptions } from '../../client/src/edge/ssh/target';
 import { labTarget } from '../../client/src/edge/ship/targets';
 import { useLab } from '../lab/harness';
-import { waitForState } from './helpers/wait';
+import { cutUntilReconnecting } from './helpers/wait';
 
 const NAME = 'shiptest';
 const lab = useLab({ name: NAME, devices: 1 });
@@ -208,14 +208,7 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
         log: (l) => log.push(l),
         onProgress: (p) => {
           if (cut || p.sentBytes < p.totalBytes * 0.3) return;
-          cut = (async () => {
-            await labCut(d.name, NAME);
-            try {
-              await waitForState(conn, (s) => s.status === 'reconnecting', 30_000);
-            } finally {
-              await labHeal(d.name, NAME);
-            }
-          })();
+          cut = cutUntilReconnecting(conn, d.name, NAME);
         },
       });
       const r = await shipping;

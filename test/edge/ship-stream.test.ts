@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildImage } from '../../client/src/edge/build/build';
-import { docker, labCut, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
+import { docker, labHeal, labRate, type LabDeviceAccess } from '../../client/src/edge/lab';
 import { BlobCache } from '../../client/src/edge/ship/blob-cache';
 import { probeViaShell } from '../../client/src/edge/ship/device-shell';
 import { engineStorage, exportImage, inspectImage } from '../../client/src/edge/ship/engine';
@@ -25,7 +25,7 @@ import { labTarget } from '../../client/src/edge/ship/targets';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SshOptions } from '../../client/src/edge/ssh/target';
 import { useLab } from '../lab/harness';
-import { waitForState } from './helpers/wait';
+import { cutUntilReconnecting } from './helpers/wait';
 
 const NAME = 'shipstream';
 const lab = useLab({ name: NAME, devices: 1 });
@@ -183,14 +183,7 @@ describe('streamed first deploy to a lab device', { skip: lab.skip, timeout: 900
         log: (l) => log.push(l),
         onProgress: (p) => {
           if (cut || p.phase !== 'transfer' || p.sentBytes < 500_000) return;
-          cut = (async () => {
-            await labCut(d.name, NAME);
-            try {
-              await waitForState(conn, (s) => s.status === 'reconnecting', 30_000);
-            } finally {
-              await labHeal(d.name, NAME);
-            }
-          })();
+          cut = cutUntilReconnecting(conn, d.name, NAME);
         },
       });
       await cut;

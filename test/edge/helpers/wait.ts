@@ -1,5 +1,6 @@
 // Waiting on events with a time limit, never on the clock alone.
 
+import { labCut, labHeal } from '../../../client/src/edge/lab';
 import type { ConnectionState, SshConnection } from '../../../client/src/edge/ssh/connection';
 
 /** Resolve with the first state that satisfies `want` (the current one included); reject after `ms`. */
@@ -26,5 +27,15 @@ export async function waitUntil(check: () => Promise<boolean>, ms = 20_000): Pro
     if (Date.now() > end) throw new Error(`condition not met in ${ms} ms`);
     // Yield to I/O between checks; each check is itself a round trip, so this does not spin.
     await new Promise((r) => setImmediate(r));
+  }
+}
+
+/** Cut a lab device's link until the connection notices (reconnecting), then heal it. */
+export async function cutUntilReconnecting(conn: SshConnection, device: string, lab: string, ms = 30_000): Promise<void> {
+  await labCut(device, lab);
+  try {
+    await waitForState(conn, (s) => s.status === 'reconnecting', ms);
+  } finally {
+    await labHeal(device, lab);
   }
 }
