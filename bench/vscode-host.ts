@@ -21,20 +21,13 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { loadedAtStart } from '../test/vscode/bundle-files';
+import type { Activation } from '../test/vscode/bench-suite/index';
 
 const root = resolve(__dirname, '..');
 const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
-/** One activation as the bench module reports it (see test/vscode/bench-suite/index.ts). */
-interface Activation {
-  ms: number;
-  cpuMs: number;
-  codeLoadingMs?: number;
-  contextWaitMs?: number;
-  activateCallMs?: number;
-}
 
 interface HostFigures {
   activationMs: number;

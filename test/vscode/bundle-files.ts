@@ -7,17 +7,23 @@ import { dirname, resolve } from 'node:path';
 
 /** Files required at load time from `entry` (itself included) and their total bytes. */
 export function loadedAtStart(entry: string): { files: string[]; bytes: number } {
+  const files = walk(entry, staticRequires);
+  let bytes = 0;
+  for (const f of files) bytes += statSync(f).size;
+  return { files, bytes };
+}
+
+/** `entry` and every file reached from it through the relative requires `next` finds in a file. */
+function walk(entry: string, next: (text: string) => string[]): string[] {
   const seen = new Set<string>();
   const todo = [entry];
   while (todo.length) {
     const f = todo.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    for (const m of staticRequires(readFileSync(f, 'utf8'))) todo.push(resolve(dirname(f), m));
+    for (const m of next(readFileSync(f, 'utf8'))) todo.push(resolve(dirname(f), m));
   }
-  let bytes = 0;
-  for (const f of seen) bytes += statSync(f).size;
-  return { files: [...seen], bytes };
+  return [...seen];
 }
 
 /**
@@ -36,13 +42,5 @@ export function staticRequires(text: string): string[] {
 
 /** Every file `entry` can load, at load time or later (all relative requires, recursively). */
 export function reachableFrom(entry: string): string[] {
-  const seen = new Set<string>();
-  const todo = [entry];
-  while (todo.length) {
-    const f = todo.pop()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    for (const m of readFileSync(f, 'utf8').matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)) todo.push(resolve(dirname(f), m[1]));
-  }
-  return [...seen];
+  return walk(entry, (text) => [...text.matchAll(/require\("(\.{1,2}\/[^"]+)"\)/g)].map((m) => m[1]));
 }

@@ -23,7 +23,7 @@ function marks(): Mark[] {
  * host asks the window for the extension's stored state), and the activate() call until its
  * promise settled.
  */
-interface Activation {
+export interface Activation {
   ms: number;
   /** CPU time of the extension host process meanwhile: less disturbed by a loaded machine than wall time. */
   cpuMs: number;
