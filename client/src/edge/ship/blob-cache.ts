@@ -33,7 +33,8 @@ export function sha256(data: Buffer | string): string {
   return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }
 
-function hexOf(digest: string): string {
+/** The hex part of a `sha256:` digest; anything else is refused (it names files). */
+export function hexOf(digest: string): string {
   const m = /^sha256:([0-9a-f]{64})$/.exec(digest);
   if (!m) throw new Error(`not a sha256 digest: ${digest}`);
   return m[1];

@@ -14,7 +14,9 @@ import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { pack } from 'tar-stream';
+import { hexOf } from './blob-cache';
 import { chainIds } from './device-images';
+import { saveManifest } from './transfer-load';
 
 /** Where a local engine keeps its layers. */
 export interface LayerStore {
@@ -34,7 +36,6 @@ export function layerStoreAt(root: string | undefined, driver: string | undefine
   }
 }
 
-const hexOf = (d: string) => d.replace(/^sha256:/, '');
 
 /** The image's config as the engine stored it, or undefined when it is not there or not exact. */
 export function storedConfig(store: LayerStore, imageId: string): Buffer | undefined {
@@ -158,7 +159,7 @@ export function storeArchive(store: LayerStore, o: { imageId: string; diffIds: r
       const size = await storedLayerSize(store, o.diffIds, i, o.signal);
       await entry(`blobs/sha256/${hexOf(d)}`, size, Readable.from(storedLayerBytes(store, o.diffIds, i, o.signal)));
     }
-    const manifest = Buffer.from(JSON.stringify([{ Config: `${hexOf(o.imageId)}.json`, RepoTags: null, Layers: o.diffIds.map((d) => `blobs/sha256/${hexOf(d)}`) }]));
+    const manifest = saveManifest({ id: o.imageId, layers: o.diffIds.map((diffId) => ({ diffId })) }, (hex) => `blobs/sha256/${hex}`);
     await entry('manifest.json', manifest.length, Readable.from([manifest]));
     p.finalize();
   };

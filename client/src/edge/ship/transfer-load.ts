@@ -15,10 +15,13 @@ import type { PreparedImage } from './prepare';
 import type { ProgressTracker } from './progress';
 import { loadArgv, type ShipRuntime } from './runtime';
 
-/** The `manifest.json` of a save archive; layer paths are named after their diff IDs. */
-export function saveManifest(img: Pick<PreparedImage, 'id' | 'layers'>): Buffer {
+/**
+ * The `manifest.json` of a save archive. Layer paths are named after their diff IDs, as
+ * `<hex>/layer.tar` unless `layerPath` names them otherwise; the config is `<image hex>.json`.
+ */
+export function saveManifest(img: { id: string; layers: readonly Pick<PreparedImage['layers'][number], 'diffId'>[] }, layerPath = (hex: string) => `${hex}/layer.tar`): Buffer {
   const hex = (d: string) => d.replace(/^sha256:/, '');
-  return Buffer.from(JSON.stringify([{ Config: `${hex(img.id)}.json`, RepoTags: null, Layers: img.layers.map((l) => `${hex(l.diffId)}/layer.tar`) }]));
+  return Buffer.from(JSON.stringify([{ Config: `${hex(img.id)}.json`, RepoTags: null, Layers: img.layers.map((l) => layerPath(hex(l.diffId))) }]));
 }
 
 /** A tar stream: config, the missing layers' blobs, and manifest.json last (a cut-short archive has none and loads nothing). */
