@@ -230,9 +230,14 @@ describe('ship to a lab device', { skip: lab.skip, timeout: 900_000 }, () => {
     const cfg = join(st.dir, 'sshd_config');
     const original = readFileSync(cfg, 'utf8');
     cpSync(cfg, `${cfg}.orig`);
+    const listening = () => readFileSync(join(st.dir, 'sshd.log'), 'utf8').split('Server listening on').length;
     const hup = async () => {
+      const before = listening();
       process.kill(st.sshdPid!, 'SIGHUP');
-      // sshd re-executes itself on SIGHUP; wait until it greets again.
+      // sshd re-executes itself on SIGHUP: the old listener may still greet for a moment, so wait
+      // until the new one has logged that it listens, and then greets.
+      for (let i = 0; i < 400 && listening() <= before; i++) await new Promise((r) => setTimeout(r, 25));
+      assert.ok(listening() > before, 'sshd restarted after SIGHUP');
       for (let i = 0; i < 200 && !(await sshGreets(d.host, d.port, 500)); i++) await new Promise((r) => setImmediate(r));
     };
     writeFileSync(cfg, original.replace('AllowTcpForwarding yes', 'AllowTcpForwarding no'));

@@ -137,6 +137,24 @@ describe('commands over one connection to a real sshd', () => {
   });
 });
 
+describe('an sshd whose MaxSessions is below the channels Pier opens at once', () => {
+  it('waits for a free session instead of failing when sshd refuses one', async () => {
+    const sshd = await startSshd({ extraConfig: 'MaxSessions 2\n', logLevel: 'DEBUG' });
+    const pierKh = join(sshd.dir, 'pier_known_hosts');
+    await writeFile(pierKh, `[127.0.0.1]:${sshd.port} ${sshd.hostKey.pub}\n`);
+    const pool = new SshPool(optionsIn(sshd.dir, { hostKeys: { knownHostsFiles: [], pierKnownHostsFile: pierKh }, maxChannels: 6 }));
+    try {
+      const conn = pool.get(targetFor(sshd));
+      const out = await Promise.all(Array.from({ length: 12 }, (_, i) => runRemote(conn, ['sh', '-c', 'sleep 0.2; echo "$1"', 'sh', String(i)])));
+      assert.deepEqual(out.map((o) => o.trim()), Array.from({ length: 12 }, (_, i) => String(i)));
+      assert.match(sshd.log(), /session open failed/i, 'sshd did refuse sessions on the way');
+    } finally {
+      pool.closeAll();
+      await sshd.stop();
+    }
+  });
+});
+
 
 /** Poll a condition on events of the remote side; fails after a time limit instead of hanging. */
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {

@@ -35,6 +35,8 @@ export class SshConnection {
   private retryTimer: NodeJS.Timeout | undefined;
   private generation = 0;
   private active = 0;
+  private lastClosedAt = 0;
+  private opening = 0;
   private closeWaiters: (() => void)[] = [];
 
   constructor(
@@ -98,6 +100,7 @@ export class SshConnection {
     try {
       for (let refused = 0; ; refused++) {
         const c = await this.client(signal);
+        this.opening++;
         try {
           const ch = await new Promise<ClientChannel>((resolve, reject) => {
             open(c, (err, ch) => {
@@ -105,6 +108,7 @@ export class SshConnection {
               this.active++;
               ch.once('close', () => {
                 this.active--;
+                this.lastClosedAt = Date.now();
                 release();
                 for (const w of this.closeWaiters.splice(0)) w();
               });
@@ -112,12 +116,17 @@ export class SshConnection {
               resolve(ch);
             });
           });
+          this.opening--;
           return ch;
         } catch (e) {
           // sshd frees a session a moment after its channel closes, so a burst can meet its
-          // MaxSessions limit: wait for one of ours to close and try again.
+          // MaxSessions limit (OpenSSH refuses it as "open failed", reason 2): wait for one of
+          // ours to close, or for those just closed to be freed, and try again.
           const reason = (e as { reason?: number }).reason;
-          if ((reason === 1 || reason === 4) && this.active > 0 && refused < 20) {
+          // (A channel counts from its open request: ssh2 reports it open only once its command started.)
+          const ours = this.active > 0 || this.opening > 1 || Date.now() - this.lastClosedAt < 2_000;
+          this.opening--;
+          if ((reason === 1 || reason === 2 || reason === 4) && ours && refused < 20) {
             // Bounded, because the open channels may be long-lived streams that never close.
             await new Promise<void>((r) => {
               const timer = setTimeout(r, 100 * (refused + 1));
