@@ -228,52 +228,7 @@
     reset([], 0);
   }
 
-  // ---- Picker -----------------------------------------------------------------------------------
-
-  function option(/** @type {string} */ value, /** @type {string} */ label) {
-    const o = document.createElement('option');
-    o.value = value;
-    o.textContent = label;
-    return o;
-  }
-
-  function setDevices(/** @type {string[]} */ names) {
-    ui.device.replaceChildren(option('', names.length ? 'device…' : 'no devices'), ...names.map((n) => option(n, n)));
-    if (current) ui.device.value = current.device;
-  }
-
-  function setChoices(/** @type {any} */ m) {
-    if (ui.device.value !== m.device) return;
-    const groups = [];
-    if (m.projects.length) {
-      const g = document.createElement('optgroup');
-      g.label = 'Compose projects';
-      g.append(...m.projects.map((/** @type {string} */ p) => option(`compose:${p}`, p)));
-      groups.push(g);
-    }
-    const g = document.createElement('optgroup');
-    g.label = 'Containers';
-    g.append(...m.containers.map((/** @type {any} */ c) => option(`container:${c.name}`, `${c.name}${c.running ? '' : ' (stopped)'}`)));
-    groups.push(g);
-    ui.target.replaceChildren(option('', 'container or project…'), ...groups);
-    if (current && current.device === m.device) {
-      const want = `${current.kind || 'container'}:${current.ref}`;
-      if (![...ui.target.options].some((o) => o.value === want)) ui.target.append(option(want, current.ref));
-      ui.target.value = want;
-    }
-  }
-
-  ui.device.addEventListener('change', () => {
-    ui.target.replaceChildren(option('', 'loading…'));
-    if (ui.device.value) vscode.postMessage({ type: 'device', device: ui.device.value });
-  });
-  ui.reload.addEventListener('click', () => ui.device.value && vscode.postMessage({ type: 'device', device: ui.device.value }));
-  ui.target.addEventListener('change', () => {
-    const v = ui.target.value;
-    if (!v || !ui.device.value) return;
-    const i = v.indexOf(':');
-    vscode.postMessage({ type: 'pick', device: ui.device.value, kind: v.slice(0, i), ref: v.slice(i + 1) });
-  });
+  const picker = win.PierLogPicker(ui, vscode, () => current);
 
   // ---- Controls ---------------------------------------------------------------------------------
 
@@ -370,7 +325,7 @@
     if (m.type === 'init') {
       maxEntries = m.maxEntries || maxEntries;
       current = m.current;
-      setDevices(m.devices || []);
+      picker.setDevices(m.devices || []);
       if (current) vscode.postMessage({ type: 'device', device: current.device });
     } else if (m.type === 'reset') {
       if (m.current) {
@@ -385,7 +340,7 @@
     } else if (m.type === 'entries') {
       append(m.entries || [], m.dropped || 0);
     } else if (m.type === 'choices') {
-      setChoices(m);
+      picker.setChoices(m);
     } else if (m.type === 'notice') {
       ui.notice.textContent = String(m.text);
       ui.notice.hidden = false;

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { logsCsp, logsHtml, makeNonce } from '../../client/src/logs/logs-html';
 
 const media = (f: string) => `https://file+.vscode-resource.vscode-cdn.net/ext/media/logs/${f}`;
-const opts = (nonce = makeNonce()) => ({ nonce, cspSource: 'https://*.vscode-cdn.net', ansiJs: media('ansi.js'), coreJs: media('core.js'), viewJs: media('view.js'), viewCss: media('view.css') });
+const opts = (nonce = makeNonce()) => ({ nonce, cspSource: 'https://*.vscode-cdn.net', ansiJs: media('ansi.js'), coreJs: media('core.js'), pickerJs: media('picker.js'), viewJs: media('view.js'), viewCss: media('view.css') });
 
 function cspOf(html: string): Map<string, string[]> {
   const m = /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/.exec(html);
@@ -45,10 +45,10 @@ test('every script carries the nonce and comes from the extension; nothing remot
   const o = opts();
   const html = logsHtml(o);
   const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
-  assert.equal(scripts.length, 3);
+  assert.equal(scripts.length, 4);
   for (const [, attrs, body] of scripts) {
     assert.match(attrs, new RegExp(`nonce="${o.nonce}"`));
-    assert.match(attrs, /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/logs\/(ansi|core|view)\.js"/);
+    assert.match(attrs, /src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/media\/logs\/(ansi|core|picker|view)\.js"/);
     assert.equal(body.trim(), '', 'no inline script');
   }
   assert.doesNotMatch(html, /\son[a-z]+=/i, 'no inline event handlers');
@@ -56,13 +56,13 @@ test('every script carries the nonce and comes from the extension; nothing remot
   assert.doesNotMatch(html, /<style\b/i, 'no style element');
   assert.doesNotMatch(html, /<(iframe|object|embed|base|form)\b/i);
   const urls = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
-  assert.deepEqual(urls.sort(), [media('ansi.js'), media('core.js'), media('view.css'), media('view.js')].sort());
+  assert.deepEqual(urls.sort(), [media('ansi.js'), media('core.js'), media('picker.js'), media('view.css'), media('view.js')].sort());
 });
 
 test('a bad nonce or a hostile resource URI cannot break out of the markup', () => {
   assert.throws(() => logsHtml({ ...opts(), nonce: `x" onload="alert(1)` }), /nonce/);
   const html = logsHtml({ ...opts(), viewJs: 'x"><script>alert(1)</script>' });
-  assert.equal(html.match(/<script\b/g)?.length, 3);
+  assert.equal(html.match(/<script\b/g)?.length, 4);
   assert.match(html, /x&#34;&#62;&#60;script&#62;/);
 });
 
@@ -76,4 +76,8 @@ test('the page script draws rows only through the escaping core module', () => {
   assert.match(adds[0], /\$\{core\.renderRowHtml\(/);
   // The only other interpolations in that row are the class list (fixed words) and a number.
   assert.doesNotMatch(view, /insertAdjacentHTML|outerHTML|document\.write|eval\(|new Function/);
+  // The picker writes device, container and project names as option text only.
+  const picker = readFileSync(join(__dirname, '../../media/logs/picker.js'), 'utf8');
+  assert.doesNotMatch(picker, /innerHTML|insertAdjacentHTML|outerHTML|document\.write|eval\(|new Function/);
+  assert.match(picker, /o\.textContent = label/);
 });

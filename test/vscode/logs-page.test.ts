@@ -45,7 +45,7 @@ describe('Pier Logs page in Chromium', { timeout: 300_000 }, () => {
     browser = await chromium.launch({ executablePath: exe, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
     page = await browser.newPage({ viewport: { width: 1000, height: 400 } });
     page.on('pageerror', (e: Error) => errors.push(e.message));
-    const html = logsHtml({ nonce: makeNonce(), cspSource: ORIGIN, ansiJs: `${ORIGIN}/media/logs/ansi.js`, coreJs: `${ORIGIN}/media/logs/core.js`, viewJs: `${ORIGIN}/media/logs/view.js`, viewCss: `${ORIGIN}/media/logs/view.css` });
+    const html = logsHtml({ nonce: makeNonce(), cspSource: ORIGIN, ansiJs: `${ORIGIN}/media/logs/ansi.js`, coreJs: `${ORIGIN}/media/logs/core.js`, pickerJs: `${ORIGIN}/media/logs/picker.js`, viewJs: `${ORIGIN}/media/logs/view.js`, viewCss: `${ORIGIN}/media/logs/view.css` });
     await page.route('**/*', (route: any) => {
       const url = new URL(route.request().url());
       if (url.origin !== ORIGIN) {
@@ -161,6 +161,28 @@ describe('Pier Logs page in Chromium', { timeout: 300_000 }, () => {
     const last = (await posted()).slice(-2).map((m) => m.type);
     assert.deepEqual(last, ['save', 'clear']);
     assert.match(await status(), /^api on pi · 0 lines/);
+    assert.deepEqual(errors, []);
+  });
+
+  test('the picker lists devices, then projects and containers by name as text, and picking asks for that stream', async () => {
+    const evil = '<img src=x onerror="window.__pwned=3">';
+    await send({ type: 'init', devices: ['pi', evil], current: { device: 'pi', ref: 'api' }, maxEntries: 50_000 });
+    assert.deepEqual(await page.$$eval('#device option', (os: any[]) => os.map((o) => o.textContent)), ['device…', 'pi', evil]);
+    assert.equal(await page.inputValue('#device'), 'pi');
+    await send({ type: 'choices', device: 'pi', projects: ['shop'], containers: [{ name: 'api', running: true }, { name: evil, running: false }] });
+    await frame();
+    const labels = await page.$$eval('#target option', (os: any[]) => os.map((o) => `${o.value}|${o.textContent}`));
+    assert.deepEqual(labels, ['|container or project…', 'compose:shop|shop', 'container:api|api', `container:${evil}|${evil} (stopped)`]);
+    assert.equal(await page.inputValue('#target'), 'container:api', 'the stream shown stays picked');
+    // Choices for a device no longer picked are ignored.
+    await send({ type: 'choices', device: 'lab', projects: [], containers: [{ name: 'other', running: true }] });
+    await frame();
+    assert.equal(await page.$$eval('#target option', (os: Element[]) => os.length), 4);
+    await page.selectOption('#target', 'compose:shop');
+    assert.deepEqual((await posted()).at(-1), { type: 'pick', device: 'pi', kind: 'compose', ref: 'shop' });
+    await page.selectOption('#device', evil);
+    assert.deepEqual((await posted()).at(-1), { type: 'device', device: evil });
+    assert.equal(await page.evaluate(() => (window as any).__pwned), undefined);
     assert.deepEqual(errors, []);
   });
 });

@@ -9,6 +9,7 @@ export interface LogsHtmlOptions {
   cspSource: string;
   ansiJs: string;
   coreJs: string;
+  pickerJs: string;
   viewJs: string;
   viewCss: string;
 }
@@ -66,6 +67,7 @@ export function logsHtml(o: LogsHtmlOptions): string {
 <button id="newer" class="newer" hidden>New lines below</button>
 <script nonce="${n}" src="${esc(o.ansiJs)}"></script>
 <script nonce="${n}" src="${esc(o.coreJs)}"></script>
+<script nonce="${n}" src="${esc(o.pickerJs)}"></script>
 <script nonce="${n}" src="${esc(o.viewJs)}"></script>
 </body></html>`;
 }

@@ -61,7 +61,7 @@ export class LogsView implements vscode.WebviewViewProvider, vscode.Disposable {
     const media = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'logs');
     view.webview.options = { enableScripts: true, localResourceRoots: [media] };
     const uri = (f: string) => view.webview.asWebviewUri(vscode.Uri.joinPath(media, f)).toString();
-    view.webview.html = logsHtml({ nonce: makeNonce(), cspSource: view.webview.cspSource, ansiJs: uri('ansi.js'), coreJs: uri('core.js'), viewJs: uri('view.js'), viewCss: uri('view.css') });
+    view.webview.html = logsHtml({ nonce: makeNonce(), cspSource: view.webview.cspSource, ansiJs: uri('ansi.js'), coreJs: uri('core.js'), pickerJs: uri('picker.js'), viewJs: uri('view.js'), viewCss: uri('view.css') });
     view.webview.onDidReceiveMessage((m: FromPage) => void this.onMessage(m).catch((e) => this.notice(String((e as Error)?.message ?? e))));
     view.onDidDispose(() => {
       if (this.view === view) {
