@@ -1,14 +1,13 @@
 // One lab device: its files (sshd config, host key, uname shim, boot script), its start inside
 // its own network, mount and UTS namespaces, readiness, and its stop by PID.
 
-import { spawn } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { machine } from 'node:os';
 import { join } from 'node:path';
 import { buildCommand, quoteArg } from '../ssh/quote';
 import { enginePing, isDockerd, stopPid } from './engine';
-import { labEnv, lastLine, pidAlive, run, waitUntil } from './run';
+import { lastLine, pidAlive, run, startDetached, waitUntil } from './run';
 import type { LabDeviceState } from './types';
 import { LabError } from './types';
 
@@ -121,19 +120,8 @@ function uniqueReal(paths: string[]): string[] {
 
 /** Start the device's init in its namespaces; resolves with its PID once it runs. */
 export async function startDevice(dev: LabDeviceState): Promise<number> {
-  const fd = openSync(join(dev.dir, 'boot.log'), 'a', 0o600);
-  const child = spawn('nsenter', [`--net=/run/netns/${dev.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', join(dev.dir, 'boot.sh')], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: labEnv(),
-  });
-  closeSync(fd);
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid!));
-    child.once('error', (e) => reject(new LabError(`cannot start ${dev.name}: ${e.message}`)));
-  });
-  child.unref();
-  return pid;
+  const argv = [`--net=/run/netns/${dev.netns}`, '--', 'unshare', '--mount', '--uts', '--propagation', 'private', '--', '/bin/sh', join(dev.dir, 'boot.sh')];
+  return startDetached('nsenter', argv, join(dev.dir, 'boot.log'), dev.name);
 }
 
 /** The PID of the device's dockerd, once the boot script wrote it. */

@@ -2,12 +2,11 @@
 // runs) and each device's own engine, reached through the socket it also listens on in its
 // device directory.
 
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { stateRoot } from './names';
-import { labEnv, lastLine, pidAlive, run, waitUntil, type RunOptions } from './run';
+import { lastLine, pidAlive, run, startDetached, waitUntil, type RunOptions } from './run';
 import type { BuildEngineState, LabProgress } from './types';
 import { LabError } from './types';
 
@@ -59,18 +58,7 @@ export async function ensureBuildEngine(o: { signal?: AbortSignal; onProgress?: 
   }
   o.onProgress?.('starting the build engine (dockerd)');
   const log = join(stateRoot(), 'build-engine.log');
-  const fd = openSync(log, 'a', 0o600);
-  const child = spawn('dockerd', ['--host', `unix://${BUILD_SOCKET}`, '--bridge=none', '--iptables=false', '--ip-masq=false'], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: labEnv(),
-  });
-  closeSync(fd);
-  const pid = await new Promise<number>((resolve, reject) => {
-    child.once('spawn', () => resolve(child.pid!));
-    child.once('error', (e) => reject(new LabError(`cannot start dockerd: ${e.message}`)));
-  });
-  child.unref();
+  const pid = await startDetached('dockerd', ['--host', `unix://${BUILD_SOCKET}`, '--bridge=none', '--iptables=false', '--ip-masq=false'], log, 'dockerd');
   const state: BuildEngineState = { socket: BUILD_SOCKET, pid, log };
   writeFileSync(engineFile(), JSON.stringify(state) + '\n', { mode: 0o600 });
   try {

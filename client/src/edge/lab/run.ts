@@ -2,7 +2,7 @@
 // argument array and never through a shell, with a plain system PATH.
 
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { LabError } from './types';
 
 /**
@@ -15,6 +15,22 @@ export const LAB_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin
 /** The environment of lab programs: the caller's, with the system PATH and no prompts. */
 export function labEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, PATH: LAB_PATH, DEBIAN_FRONTEND: 'noninteractive', LC_ALL: 'C', ...extra };
+}
+
+/**
+ * Start a long-lived lab process (an engine, a device's init) on its own: detached from Pier, its
+ * output appended to `log`. Resolves with its PID once it runs; `what` names it in the error.
+ */
+export async function startDetached(cmd: string, args: readonly string[], log: string, what: string): Promise<number> {
+  const fd = openSync(log, 'a', 0o600);
+  const child = spawn(cmd, args, { detached: true, stdio: ['ignore', fd, fd], env: labEnv() });
+  closeSync(fd);
+  const pid = await new Promise<number>((resolve, reject) => {
+    child.once('spawn', () => resolve(child.pid!));
+    child.once('error', (e) => reject(new LabError(`cannot start ${what}: ${e.message}`)));
+  });
+  child.unref();
+  return pid;
 }
 
 /** Result of a finished program. */
