@@ -74,28 +74,39 @@ function layerPaths(store: LayerStore, diffIds: readonly string[], index: number
   return { layerDir, diffDir: join(store.root, 'overlay2', cacheId, 'diff') };
 }
 
-async function* splitEntries(layerDir: string, signal?: AbortSignal): AsyncGenerator<SplitEntry> {
+/** A layer's tar-split record, read whole (headers and padding only: about 1% of the layer). */
+async function splitEntries(layerDir: string, signal?: AbortSignal): Promise<SplitEntry[]> {
   const lines = createInterface({ input: createReadStream(join(layerDir, 'tar-split.json.gz')).pipe(createGunzip()), crlfDelay: Infinity });
+  const entries: SplitEntry[] = [];
   for await (const line of lines) {
     if (signal?.aborted) throw new Error('cancelled');
-    if (line) yield JSON.parse(line) as SplitEntry;
+    if (line) entries.push(JSON.parse(line) as SplitEntry);
   }
+  return entries;
 }
 
-/** The byte size of a stored layer's tar, from its tar-split record alone (no file is read). */
-export async function storedLayerSize(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): Promise<number> {
-  let n = 0;
-  for await (const e of splitEntries(layerPaths(store, diffIds, index).layerDir, signal)) {
-    if (e.type === 2) n += e.payload ? Buffer.byteLength(e.payload, 'base64') : 0;
-    else n += e.size ?? 0;
-  }
-  return n;
+/** A layer of the store: its tar's byte size (from the record alone) and a reader of its bytes. */
+export interface StoredLayer {
+  size: number;
+  bytes(): AsyncGenerator<Buffer>;
 }
 
-/** The bytes of the layer at `index` of an image with these diff IDs, rebuilt from the store. */
-export async function* storedLayerBytes(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
+/** The layer at `index` of an image with these diff IDs, its record read once. */
+export async function storedLayer(store: LayerStore, diffIds: readonly string[], index: number, signal?: AbortSignal): Promise<StoredLayer> {
   const { layerDir, diffDir } = layerPaths(store, diffIds, index);
-  for await (const e of splitEntries(layerDir, signal)) {
+  const entries = await splitEntries(layerDir, signal);
+  let size = 0;
+  for (const e of entries) {
+    if (e.type === 2) size += e.payload ? Buffer.byteLength(e.payload, 'base64') : 0;
+    else size += e.size ?? 0;
+  }
+  return { size, bytes: () => layerBytes(entries, diffDir, signal) };
+}
+
+/** A layer's tar: the record's segments with its files' contents from the diff folder between. */
+async function* layerBytes(entries: readonly SplitEntry[], diffDir: string, signal?: AbortSignal): AsyncGenerator<Buffer> {
+  for (const e of entries) {
+    if (signal?.aborted) throw new Error('cancelled');
     if (e.type === 2) {
       if (e.payload) yield Buffer.from(e.payload, 'base64');
       continue;
@@ -121,7 +132,7 @@ export async function writeStoredLayer(store: LayerStore, diffIds: readonly stri
   const out = createWriteStream(dest);
   let size = 0;
   try {
-    for await (const chunk of storedLayerBytes(store, diffIds, index, signal)) {
+    for await (const chunk of (await storedLayer(store, diffIds, index, signal)).bytes()) {
       hash.update(chunk);
       size += chunk.length;
       if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
@@ -146,6 +157,8 @@ export function storeArchive(store: LayerStore, o: { imageId: string; diffIds: r
   const entry = (name: string, size: number, body: Readable) =>
     new Promise<void>((resolve, reject) => {
       const sink = p.entry({ name, size, mode: 0o644, mtime: new Date(0) }, (err) => (err ? reject(err) : resolve()));
+      // Both ends report to the promise: an entry torn down with the archive must not throw unheard.
+      sink.on('error', reject);
       body.on('error', reject).pipe(sink as unknown as NodeJS.WritableStream);
     });
   const write = async () => {
@@ -156,8 +169,8 @@ export function storeArchive(store: LayerStore, o: { imageId: string; diffIds: r
     for (const [i, d] of o.diffIds.entries()) {
       if (!o.missing.has(d) || sent.has(d)) continue;
       sent.add(d);
-      const size = await storedLayerSize(store, o.diffIds, i, o.signal);
-      await entry(`blobs/sha256/${hexOf(d)}`, size, Readable.from(storedLayerBytes(store, o.diffIds, i, o.signal)));
+      const layer = await storedLayer(store, o.diffIds, i, o.signal);
+      await entry(`blobs/sha256/${hexOf(d)}`, layer.size, Readable.from(layer.bytes()));
     }
     const manifest = saveManifest({ id: o.imageId, layers: o.diffIds.map((diffId) => ({ diffId })) }, (hex) => `blobs/sha256/${hex}`);
     await entry('manifest.json', manifest.length, Readable.from([manifest]));

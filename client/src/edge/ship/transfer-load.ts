@@ -36,6 +36,8 @@ export function missingLayersArchive(img: PreparedImage, plan: ShipPlan, cache: 
       if (signal?.aborted) throw new Error('cancelled');
       await new Promise<void>((resolve, reject) => {
         const sink = p.entry({ name: `${hex(l.diffId)}/layer.tar`, size: l.size, mode: 0o644, mtime: new Date(0) }, (err) => (err ? reject(err) : resolve()));
+        // An entry torn down with the archive (a cancel, a dropped link) reports here, not unheard.
+        sink.on('error', reject);
         let off = 0;
         const counter = new Transform({
           transform(chunk: Buffer, _e, cb) {
