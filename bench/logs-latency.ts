@@ -21,7 +21,7 @@ import type { LogEntry } from '../client/src/edge/logs/types';
 import { runRemote } from '../client/src/edge/ssh/exec';
 import { SshPool } from '../client/src/edge/ssh/pool';
 import { ensureLab } from '../test/lab/harness';
-import { busyboxRef, ensureDeviceImage, FLOOD_PRINTER, labOptions, labTarget, triggerFlood } from '../test/edge/logs-helpers';
+import { busyboxRef, ensureDeviceImage, FLOOD_PRINTER, labOptions, labTarget, pacedPrinter, triggerFlood } from '../test/edge/logs-helpers';
 import { median, percentile } from './stats';
 
 const { values } = parseArgs({ options: { 'lab-name': { type: 'string', default: 'logsbench' }, lines: { type: 'string', default: '1000' }, flood: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } } });
@@ -30,14 +30,7 @@ const FLOOD = Number(values.flood);
 const RUNS = Number(values.runs);
 
 // Waits for its fifo, then prints LINES lines `seq=N t=EPOCHREALTIME` about 10 ms apart.
-const TIMED_PRINTER = `
-mkfifo /tmp/go /tmp/tick
-exec 3<>/tmp/tick
-read x < /tmp/go
-i=0
-while [ $i -lt "$LINES" ]; do i=$((i + 1)); echo "seq=$i t=$EPOCHREALTIME"; read -t 0.01 -u 3 x; done
-exec sleep 3600
-`;
+const TIMED_PRINTER = pacedPrinter('seq=$i t=$EPOCHREALTIME', 0.01);
 
 const now = () => performance.timeOrigin + performance.now();
 const fmt = (v: number) => `${v.toFixed(1)} ms`;

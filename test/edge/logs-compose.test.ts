@@ -11,21 +11,13 @@ import type { SshConnection } from '../../client/src/edge/ssh/connection';
 import { execRemote, runRemote } from '../../client/src/edge/ssh/exec';
 import type { SshPool } from '../../client/src/edge/ssh/pool';
 import { useLab } from '../lab/harness';
-import { busyboxRef, Collector, openLabDevice } from './logs-helpers';
+import { busyboxRef, Collector, openLabDevice, pacedPrinter } from './logs-helpers';
 
 const lab = useLab({ name: 'logs', devices: 1 });
 
 // Each service waits for a fifo to be written (so every follow is live first), then prints LINES
-// numbered lines 20 ms apart (a \`read -t\` on a fifo nobody writes is a sleep that starts no
-// process), then idles.
-const PRINTER = `
-mkfifo /tmp/go /tmp/tick
-exec 3<>/tmp/tick
-read x < /tmp/go
-i=0
-while [ $i -lt "$LINES" ]; do i=$((i + 1)); echo "$SVC seq=$i"; read -t 0.02 -u 3 x; done
-exec sleep 3600
-`;
+// numbered lines 20 ms apart, then idles.
+const PRINTER = pacedPrinter('$SVC seq=$i', 0.02);
 
 describe('log stream of a Compose project with many services', { skip: lab.skip, timeout: 300_000 }, () => {
   let pool: SshPool;

@@ -90,6 +90,22 @@ echo "flood done" >&2
 exec sleep 3600
 `;
 
+/**
+ * Waits for its fifo like the flood printer, then prints LINES lines `<line>` (a shell word:
+ * `$i` is the number, variables of the container expand) `gapS` seconds apart, then idles. The
+ * gap is a \`read -t\` on a fifo nobody writes: a sleep that starts no process.
+ */
+export function pacedPrinter(line: string, gapS: number): string {
+  return `
+mkfifo /tmp/go /tmp/tick
+exec 3<>/tmp/tick
+read x < /tmp/go
+i=0
+while [ $i -lt "$LINES" ]; do i=$((i + 1)); echo "${line}"; read -t ${gapS} -u 3 x; done
+exec sleep 3600
+`;
+}
+
 /** Start the flood printer's output: write to its fifo. */
 export async function triggerFlood(conn: SshConnection, container: string): Promise<void> {
   await runRemote(conn, ['docker', 'exec', container, 'sh', '-c', 'echo go > /tmp/go']);

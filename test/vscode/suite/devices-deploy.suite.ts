@@ -76,6 +76,31 @@ suite('devices and deploy', () => {
     assert.ok(readings.length >= 2, `the logs view shows the app's lines: ${lines.slice(-10).join(' | ')}`);
     await screenshot(join(__PIER_SHOTS__, 'logs.png'));
   });
+
+  test('the deployed container stops, starts and restarts from its device-tree item; Inspect shows its state', async function () {
+    this.timeout(180_000);
+    // The tree's container item, as a click passes it (its id names the device and the container).
+    const node = { kind: 'leaf', item: { id: JSON.stringify(['pier.container', device, 'sensor-publisher']) } };
+    const inspect = async (): Promise<{ State: { Running: boolean; StartedAt: string } }> => {
+      await vscode.commands.executeCommand('pier.containerInspect', node);
+      const doc = vscode.window.activeTextEditor?.document;
+      assert.equal(doc?.languageId, 'json', 'Inspect opened the JSON');
+      const json = JSON.parse(doc.getText());
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      return json;
+    };
+    const first = await inspect();
+    assert.equal(first.State.Running, true);
+    await vscode.commands.executeCommand('pier.containerStop', node);
+    assert.equal((await inspect()).State.Running, false, 'stopped');
+    await vscode.commands.executeCommand('pier.containerStart', node);
+    const started = await inspect();
+    assert.equal(started.State.Running, true, 'started again');
+    await vscode.commands.executeCommand('pier.containerRestart', node);
+    const restarted = await inspect();
+    assert.equal(restarted.State.Running, true);
+    assert.notEqual(restarted.State.StartedAt, started.State.StartedAt, 'restarted: a new start time');
+  });
 });
 
 /** Rows of the side bar's lists once one of them contains every string of `match`. */
