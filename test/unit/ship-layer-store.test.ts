@@ -111,6 +111,17 @@ test('a store that does not give the diff ID back is refused, so the caller expo
   await assert.rejects(writeStoredLayer(store, [s.diffIds[0], sha('other')], 1, join(s.root, 'z.tar')), /ENOENT|records/);
 });
 
+test('a missing or corrupt tar-split record fails the read (the caller exports instead), and nothing throws later', async () => {
+  const s = await makeStore();
+  const store = layerStoreAt(s.root, 'overlay2')!;
+  const record = join(s.root, 'image', 'overlay2', 'layerdb', 'sha256', chainIds(s.diffIds)[1].slice(7), 'tar-split.json.gz');
+  writeFileSync(record, 'not gzip');
+  await assert.rejects(writeStoredLayer(store, s.diffIds, 1, join(s.root, 'x.tar')), /header/);
+  rmSync(record);
+  await assert.rejects(writeStoredLayer(store, s.diffIds, 1, join(s.root, 'y.tar')), /ENOENT/);
+  await new Promise((r) => setTimeout(r, 100));
+});
+
 test('a tar-split name that leaves the layer folder is refused', async () => {
   const s = await makeStore({ rename: (n) => (n === 'app/index.html' ? '../../../../etc/hostname' : n) });
   const store = layerStoreAt(s.root, 'overlay2')!;

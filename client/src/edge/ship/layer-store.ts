@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, accessSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { pack } from 'tar-stream';
@@ -76,7 +76,9 @@ function layerPaths(store: LayerStore, diffIds: readonly string[], index: number
 
 /** A layer's tar-split record, read whole (headers and padding only: about 1% of the layer). */
 async function splitEntries(layerDir: string, signal?: AbortSignal): Promise<SplitEntry[]> {
-  const lines = createInterface({ input: createReadStream(join(layerDir, 'tar-split.json.gz')).pipe(createGunzip()), crlfDelay: Infinity });
+  // pipeline, not pipe: a missing or unreadable record must fail the read, not throw unheard.
+  const input = pipeline(createReadStream(join(layerDir, 'tar-split.json.gz')), createGunzip(), () => undefined);
+  const lines = createInterface({ input, crlfDelay: Infinity });
   const entries: SplitEntry[] = [];
   for await (const line of lines) {
     if (signal?.aborted) throw new Error('cancelled');
