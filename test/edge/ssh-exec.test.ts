@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DeviceError } from '../../client/src/edge/ssh/errors';
 import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
 import { CommandFailedError, execRemote, forwardIn, runRemote } from '../../client/src/edge/ssh/exec';
 import { SshPool } from '../../client/src/edge/ssh/pool';
 import type { SshConnection } from '../../client/src/edge/ssh/connection';
@@ -67,6 +68,23 @@ describe('commands over one connection to a real sshd', () => {
     const data = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
     const r = await execRemote(conn, ['cat'], { stdin: data });
     assert.ok(r.stdout.equals(data));
+  });
+
+  it('an input stream that fails mid-way fails the command with its reason, and nothing throws later', async () => {
+    let sent = 0;
+    const input = new Readable({
+      read() {
+        if (sent++ < 3) this.push(Buffer.alloc(64 * 1024, 1));
+        else this.destroy(new Error('the archive source broke'));
+      },
+    });
+    await assert.rejects(execRemote(conn, ['sh', '-c', 'cat > /dev/null; echo done'], { stdin: input }), (e: unknown) => {
+      assert.ok(e instanceof DeviceError);
+      assert.match(e.message, /input of 'sh -c .*' on test-device failed: the archive source broke/);
+      return true;
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await runRemote(conn, ['echo', 'still usable']), 'still usable\n', 'the connection still works');
   });
 
   it('cancels a running command through its AbortSignal', async () => {

@@ -111,7 +111,15 @@ export async function execRemote(conn: SshConnection, argv: readonly string[], o
     const input = opts.stdin;
     if (input === undefined) ch.end();
     else if (typeof input === 'string' || Buffer.isBuffer(input)) ch.end(input);
-    else input.pipe(ch);
+    else {
+      // A failing input (an archive whose source broke) fails the command: the remote side sees
+      // its stdin cut, and the error is told here instead of being thrown with no one listening.
+      input.on('error', (e: Error) => {
+        failure ??= new DeviceError('command-failed', device, `the input of '${argv.join(' ')}' on ${device} failed: ${e.message}`, { cause: e });
+        ch.close();
+      });
+      input.pipe(ch);
+    }
   };
   await spawnRemote(conn, argv, { env: opts.env, signal: opts.signal, cwd: opts.cwd, setup });
   return done;
