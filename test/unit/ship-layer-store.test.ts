@@ -122,6 +122,15 @@ test('a missing or corrupt tar-split record fails the read (the caller exports i
   await new Promise((r) => setTimeout(r, 100));
 });
 
+test('a layer that cannot be written (a full disk) fails with the reason', async () => {
+  const s = await makeStore();
+  const store = layerStoreAt(s.root, 'overlay2')!;
+  // /dev/full answers every write with ENOSPC, as a full disk does.
+  await assert.rejects(writeStoredLayer(store, s.diffIds, 0, '/dev/full'), /ENOSPC/);
+  await assert.rejects(writeStoredLayer(store, s.diffIds, 0, join(s.root, 'no-such-dir', 'x.tar')), /ENOENT/);
+  await new Promise((r) => setTimeout(r, 100));
+});
+
 test('a tar-split name that leaves the layer folder is refused', async () => {
   const s = await makeStore({ rename: (n) => (n === 'app/index.html' ? '../../../../etc/hostname' : n) });
   const store = layerStoreAt(s.root, 'overlay2')!;

@@ -10,8 +10,8 @@ import { createHash } from 'node:crypto';
 import { constants, createReadStream, createWriteStream, accessSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pipeline, Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { pipeline as pipeStreams, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { hexOf } from './blob-cache';
@@ -77,7 +77,7 @@ function layerPaths(store: LayerStore, diffIds: readonly string[], index: number
 /** A layer's tar-split record, read whole (headers and padding only: about 1% of the layer). */
 async function splitEntries(layerDir: string, signal?: AbortSignal): Promise<SplitEntry[]> {
   // pipeline, not pipe: a missing or unreadable record must fail the read, not throw unheard.
-  const input = pipeline(createReadStream(join(layerDir, 'tar-split.json.gz')), createGunzip(), () => undefined);
+  const input = pipeStreams(createReadStream(join(layerDir, 'tar-split.json.gz')), createGunzip(), () => undefined);
   const lines = createInterface({ input, crlfDelay: Infinity });
   const entries: SplitEntry[] = [];
   for await (const line of lines) {
@@ -131,18 +131,17 @@ async function* layerBytes(entries: readonly SplitEntry[], diffDir: string, sign
  */
 export async function writeStoredLayer(store: LayerStore, diffIds: readonly string[], index: number, dest: string, signal?: AbortSignal): Promise<number> {
   const hash = createHash('sha256');
-  const out = createWriteStream(dest);
   let size = 0;
-  try {
-    for await (const chunk of (await storedLayer(store, diffIds, index, signal)).bytes()) {
+  const layer = await storedLayer(store, diffIds, index, signal);
+  const hashing = new Transform({
+    transform(chunk: Buffer, _e, cb) {
       hash.update(chunk);
       size += chunk.length;
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-  } finally {
-    out.end();
-    await finished(out).catch(() => undefined);
-  }
+      cb(null, chunk);
+    },
+  });
+  // A failing read or write (a full disk) rejects here; nothing is left unheard.
+  await pipeline(Readable.from(layer.bytes()), hashing, createWriteStream(dest));
   const digest = `sha256:${hash.digest('hex')}`;
   if (digest !== diffIds[index]) throw new Error(`the layer rebuilt from the store has digest ${digest}, not its diff ID ${diffIds[index]}`);
   return size;

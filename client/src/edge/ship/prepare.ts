@@ -122,6 +122,7 @@ async function exportMissing(img: EngineImage, ref: string, missing: Set<string>
         temps.push(tmp);
         const hash = createHash('sha256');
         const out = createWriteStream(tmp);
+        out.on('error', fail); // a full disk fails the prepare
         body.on('data', (chunk) => {
           const d = chunk as Buffer;
           hash.update(d);
