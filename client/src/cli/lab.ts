@@ -130,7 +130,10 @@ export const labCommand: CliCommand = {
           const dev = st.state?.devices.find((d) => d.name === args[0]);
           if (!st.state || !dev) throw new LabError(st.state ? `lab '${name}' has no device '${args[0]}'` : `lab '${name}' is not up; run 'pier lab up' first`);
           const child = spawn('ssh', sshArgs(deviceAccess(st.state, dev), args.slice(1)), { stdio: 'inherit' });
-          return await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
+          return await new Promise<number>((resolve, reject) => {
+            child.on('error', (e) => reject(new LabError(`cannot run ssh: ${e.message} (install openssh-client)`)));
+            child.on('close', (code) => resolve(code ?? 1));
+          });
         }
         case 'images': {
           const arches = (values.arch ?? 'arm64,armv7').split(',').map(parseArch);
