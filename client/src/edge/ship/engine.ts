@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
-import { engineSocket } from '../size/save-reader';
+import { apiMessage, engineSocket } from '../size/save-reader';
 
 /** A failure talking to the build engine, with the engine's own last line. */
 export class EngineError extends Error {
@@ -140,6 +140,9 @@ export function exportImage(ref: string, signal?: AbortSignal): { stdout: Readab
   const socket = engineSocket();
   if (!socket) return saveImage(ref, signal);
   const body = new PassThrough();
+  // A failure is told through `done`; the stream's own error event must not throw unheard when
+  // its reader (a tar parser it is piped into) listens to that promise only.
+  body.on('error', () => undefined);
   const done = new Promise<void>((resolve, reject) => {
     const fail = (e: Error) => {
       body.destroy(e);
@@ -150,7 +153,7 @@ export function exportImage(ref: string, signal?: AbortSignal): { stdout: Readab
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text = (text + d).slice(0, 4096)));
-        res.on('end', () => fail(new EngineError(`the build engine answered ${res.statusCode} to the export of ${ref}: ${text.trim()}`)));
+        res.on('end', () => fail(new EngineError(`the build engine answered ${res.statusCode} to the export of ${ref}: ${apiMessage(text)}`)));
         return;
       }
       res.on('error', (e) => fail(new EngineError(signal?.aborted ? 'cancelled' : e.message)));

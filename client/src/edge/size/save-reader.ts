@@ -185,6 +185,17 @@ export function readSavedImage(ref: string, o: ReadImageOptions = {}): Promise<S
   return socket ? readViaApi(socket, ref, o) : readViaCli(ref, o);
 }
 
+/** The message of an Engine API error body (`{"message": ...}`), or the body as it came. */
+export function apiMessage(text: string): string {
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return m;
+  } catch {
+    // Not JSON.
+  }
+  return text.trim();
+}
+
 function readViaApi(socketPath: string, ref: string, o: ReadImageOptions): Promise<SavedArchive> {
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(new ImageReadError('cancelled'));
@@ -194,15 +205,7 @@ function readViaApi(socketPath: string, ref: string, o: ReadImageOptions): Promi
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (d: string) => (text = (text + d).slice(0, 16384)));
-        res.on('end', () => {
-          let message = text.trim();
-          try {
-            message = (JSON.parse(text) as { message?: string }).message ?? message;
-          } catch {
-            // Not JSON: the text as it came.
-          }
-          reject(new ImageReadError(`Error response from daemon: ${message || `status ${res.statusCode}`}`));
-        });
+        res.on('end', () => reject(new ImageReadError(`Error response from daemon: ${apiMessage(text) || `status ${res.statusCode}`}`)));
         return;
       }
       readSaveStream(res, o.onProgress).then(resolve, (e: Error) => {
