@@ -30,7 +30,11 @@ export const execCommand: CliCommand = {
       const ch = await execInContainer(conn, probe.runtime!, target, argv2, {
         signal,
         pty: tty ? { rows: process.stdout.rows, cols: process.stdout.columns, term: process.env.TERM ?? 'xterm-256color' } : undefined,
-        setup: (c) => c.on('exit', (n: number | null) => (code = typeof n === 'number' ? n : null)),
+        setup: (c) => {
+          c.on('exit', (n: number | null) => (code = typeof n === 'number' ? n : null));
+          // A channel error ends the session like a dropped link (close follows), never uncaught.
+          c.on('error', (e: Error) => process.stderr.write(`pier exec: ${e.message}\n`));
+        },
       });
       const onResize = () => ch.setWindow(process.stdout.rows, process.stdout.columns, 0, 0);
       if (tty) {

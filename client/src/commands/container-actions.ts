@@ -63,6 +63,7 @@ export async function openContainerTerminal(service: DeviceService, node?: Devic
           s.channel.on('data', (b: Buffer) => write.fire(b.toString('utf8')));
           s.channel.stderr.on('data', (b: Buffer) => write.fire(b.toString('utf8')));
           s.channel.on('exit', (n: number | null) => (code = n ?? 0));
+          s.channel.on('error', (e: Error) => write.fire(`\r\n${e.message}\r\n`));
           s.channel.on('close', () => close.fire(code));
         })
         .catch((e: Error) => {
