@@ -114,6 +114,7 @@ export function saveImage(ref: string, signal?: AbortSignal): { stdout: Readable
     });
   });
   done.catch(() => undefined);
+  child.stdout.on('error', () => undefined); // told through done, as exportImage's
   return { stdout: child.stdout, done };
 }
 

@@ -16,6 +16,8 @@ import { createGunzip } from 'node:zlib';
 import { pack } from 'tar-stream';
 import { hexOf } from './blob-cache';
 import { chainIds } from './device-images';
+import { engineStorage } from './engine';
+import { fileHeader, packEntry } from './tar-entry';
 import { saveManifest } from './transfer-load';
 
 /** Where a local engine keeps its layers. */
@@ -34,6 +36,12 @@ export function layerStoreAt(root: string | undefined, driver: string | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The build engine's layer store, when the engine is local (asked once: engineStorage) and its store readable here. */
+export async function engineLayerStore(signal?: AbortSignal): Promise<LayerStore | undefined> {
+  const info = await engineStorage(signal).catch(() => undefined);
+  return layerStoreAt(info?.root, info?.driver);
 }
 
 
@@ -155,29 +163,24 @@ export async function writeStoredLayer(store: LayerStore, diffIds: readonly stri
  */
 export function storeArchive(store: LayerStore, o: { imageId: string; diffIds: readonly string[]; missing: ReadonlySet<string>; signal?: AbortSignal }): { stdout: Readable; done: Promise<void> } {
   const p = pack();
-  const entry = (name: string, size: number, body: Readable) =>
-    new Promise<void>((resolve, reject) => {
-      const sink = p.entry({ name, size, mode: 0o644, mtime: new Date(0) }, (err) => (err ? reject(err) : resolve()));
-      // Both ends report to the promise: an entry torn down with the archive must not throw unheard.
-      sink.on('error', reject);
-      body.on('error', reject).pipe(sink as unknown as NodeJS.WritableStream);
-    });
   const write = async () => {
     const config = storedConfig(store, o.imageId);
     if (!config) throw new Error(`the layer store has no config for ${o.imageId}`);
-    await entry(`${hexOf(o.imageId)}.json`, config.length, Readable.from([config]));
+    await packEntry(p, fileHeader(`${hexOf(o.imageId)}.json`), config);
     const sent = new Set<string>();
     for (const [i, d] of o.diffIds.entries()) {
       if (!o.missing.has(d) || sent.has(d)) continue;
       sent.add(d);
       const layer = await storedLayer(store, o.diffIds, i, o.signal);
-      await entry(`blobs/sha256/${hexOf(d)}`, layer.size, Readable.from(layer.bytes()));
+      await packEntry(p, fileHeader(`blobs/sha256/${hexOf(d)}`, layer.size), Readable.from(layer.bytes()));
     }
     const manifest = saveManifest({ id: o.imageId, layers: o.diffIds.map((diffId) => ({ diffId })) }, (hex) => `blobs/sha256/${hex}`);
-    await entry('manifest.json', manifest.length, Readable.from([manifest]));
+    await packEntry(p, fileHeader('manifest.json'), manifest);
     p.finalize();
   };
   const done = write();
+  // A failure is told through `done`; the stream's own error event must not throw unheard.
+  p.on('error', () => undefined);
   done.catch((e: Error) => p.destroy(e));
   return { stdout: p as unknown as Readable, done };
 }

@@ -9,8 +9,8 @@ import { extract } from 'tar-stream';
 import { BlobCache, sha256, type LayerRecord } from './blob-cache';
 import { evictBlobs } from './cache-evict';
 import { compressFile, defaultCodec } from './compress';
-import { EngineError, engineStorage, imagePlatform, inspectImage, saveImage, type EngineImage } from './engine';
-import { layerStoreAt, storedConfig, writeStoredLayer } from './layer-store';
+import { EngineError, imagePlatform, inspectImage, saveImage, type EngineImage } from './engine';
+import { engineLayerStore, storedConfig, writeStoredLayer } from './layer-store';
 
 /** Media types of Docker's image manifest v2 schema 2 (read by Docker, Podman, containerd, skopeo). */
 export const MEDIA = {
@@ -194,8 +194,7 @@ async function compressLayers(img: EngineImage, missing: Set<string>, raw: Map<s
  * layer file by file is slower than the engine's export, a small changed layer far faster.
  */
 async function readMissingFromStore(img: EngineImage, missing: Set<string>, cache: BlobCache, cachedConfig: Buffer | undefined, o: { signal?: AbortSignal; onProgress?: PrepareProgress }): Promise<Buffer | undefined> {
-  const info = await engineStorage(o.signal).catch(() => undefined);
-  const store = layerStoreAt(info?.root, info?.driver);
+  const store = await engineLayerStore(o.signal);
   if (!store) return undefined;
   const config = cachedConfig ?? storedConfig(store, img.id);
   if (!config) return undefined;

@@ -15,6 +15,7 @@ import { createReadStream, createWriteStream, rmSync, type WriteStream } from 'n
 import { Readable, Transform } from 'node:stream';
 import { extract, pack, type Header } from 'tar-stream';
 import { chainIds } from './device-images';
+import { fileHeader, packEntry } from './tar-entry';
 import { layerOfV1Json } from './save-v1-id';
 
 /** Layers spooled in memory up to this size; larger ones go to a temporary file. */
@@ -66,22 +67,19 @@ export function filterSaveArchive(input: Readable, o: SaveFilterOptions): { outp
   const known = new Map<string, string>();
 
   // Write one entry whose body comes from `body`, counting kept layer bytes under `key`.
-  const emit = (h: Header, body: Readable, key?: string) =>
-    new Promise<void>((resolve, reject) => {
-      const sink = out.entry(headerOf(h), (err) => (err ? reject(err) : resolve()));
-      // A failure reaches the entry callback; the sink's own error event would be a second report.
-      (sink as unknown as NodeJS.EventEmitter).on('error', () => undefined);
-      if (key) {
-        const count = new Transform({
-          transform(chunk: Buffer, _e, cb) {
-            stats.keptBytes += chunk.length;
-            o.onLayerBytes?.(key, chunk.length);
-            cb(null, chunk);
-          },
-        });
-        body.on('error', reject).pipe(count).pipe(sink as unknown as NodeJS.WritableStream);
-      } else body.on('error', reject).pipe(sink as unknown as NodeJS.WritableStream);
-    });
+  const emit = (h: Header, body: Readable, key?: string) => {
+    const count =
+      key === undefined
+        ? undefined
+        : new Transform({
+            transform(chunk: Buffer, _e, cb) {
+              stats.keptBytes += chunk.length;
+              o.onLayerBytes?.(key, chunk.length);
+              cb(null, chunk);
+            },
+          });
+    return packEntry(out, headerOf(h), body, count);
+  };
 
   const onEntry = async (h: Header, body: Readable): Promise<void> => {
     const name = h.name.replace(/^\.\//, '');
@@ -156,11 +154,10 @@ export function filterSaveArchive(input: Readable, o: SaveFilterOptions): { outp
     ex.on('finish', () => {
       if (!manifest) return fail(new Error('the save archive has no manifest.json'));
       // Last: a load of an archive cut before this point finds no manifest and loads nothing.
-      out.entry({ name: 'manifest.json', size: manifest.length, mode: 0o644, mtime: new Date(0) }, manifest, (err) => {
-        if (err) return fail(err);
+      packEntry(out, fileHeader('manifest.json'), manifest).then(() => {
         out.finalize();
         resolve(stats);
-      });
+      }, fail);
     });
   });
   done.catch(() => undefined);

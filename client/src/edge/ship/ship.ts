@@ -7,9 +7,9 @@ import type { SshConnection } from '../ssh/connection';
 import { deviceShell } from './device-shell';
 import { BlobCache } from './blob-cache';
 import { readDeviceImages, type DeviceImages } from './device-images';
-import { engineStorage, imagePlatform, inspectImage } from './engine';
+import { imagePlatform, inspectImage } from './engine';
 import { hostHasXz } from './compress';
-import { layerStoreAt } from './layer-store';
+import { engineLayerStore } from './layer-store';
 import { checkPlatform, checkSpace, planShip, ShipRefused, streamLayer, streamReason, versionOf, type ShipMethod, type ShipPlan } from './plan';
 import { prepareImage, type PrepareProgress, type PreparedImage } from './prepare';
 import { formatBytes, ProgressTracker, type ShipProgressListener } from './progress';
@@ -100,7 +100,7 @@ export async function shipImage(o: ShipOptions): Promise<ShipResult> {
   const deviceRead = rt.name === 'k3s' ? Promise.resolve(emptyDevice()) : readDeviceImages(conn, rt, app, o.signal);
   deviceRead.catch(() => undefined);
   // Whether the engine's layer store is readable here (a local overlay2 engine): asked at once too.
-  const storeRead = o.layerStore === false ? Promise.resolve(undefined) : engineStorage(o.signal).then((i) => layerStoreAt(i?.root, i?.driver), () => undefined);
+  const storeRead = o.layerStore === false ? Promise.resolve(undefined) : engineLayerStore(o.signal);
   // Platform first: a wrong image is refused before anything is exported or sent.
   const engineImage = await inspectImage(o.ref, o.signal);
   const store = await storeRead;

@@ -13,6 +13,7 @@ import type { BlobCache } from './blob-cache';
 import type { ShipPlan } from './plan';
 import type { PreparedImage } from './prepare';
 import type { ProgressTracker } from './progress';
+import { fileHeader, packEntry } from './tar-entry';
 import { loadArgv, type ShipRuntime } from './runtime';
 
 /**
@@ -31,28 +32,22 @@ export function missingLayersArchive(img: PreparedImage, plan: ShipPlan, cache: 
   const write = async () => {
     const config = cache.getBytes(img.config.digest);
     if (!config) throw new Error(`the config of ${img.ref} is missing from the cache`);
-    await entry(`${hex(img.id)}.json`, config);
+    await packEntry(p, fileHeader(`${hex(img.id)}.json`), config);
     for (const l of plan.missing) {
       if (signal?.aborted) throw new Error('cancelled');
-      await new Promise<void>((resolve, reject) => {
-        const sink = p.entry({ name: `${hex(l.diffId)}/layer.tar`, size: l.size, mode: 0o644, mtime: new Date(0) }, (err) => (err ? reject(err) : resolve()));
-        // An entry torn down with the archive (a cancel, a dropped link) reports here, not unheard.
-        sink.on('error', reject);
-        let off = 0;
-        const counter = new Transform({
-          transform(chunk: Buffer, _e, cb) {
-            progress.add(l.digest, chunk.length, off);
-            off += chunk.length;
-            cb(null, chunk);
-          },
-        });
-        createReadStream(cache.blobPath(l.digest)).on('error', reject).pipe(counter).pipe(sink as unknown as NodeJS.WritableStream);
+      let off = 0;
+      const counter = new Transform({
+        transform(chunk: Buffer, _e, cb) {
+          progress.add(l.digest, chunk.length, off);
+          off += chunk.length;
+          cb(null, chunk);
+        },
       });
+      await packEntry(p, fileHeader(`${hex(l.diffId)}/layer.tar`, l.size), createReadStream(cache.blobPath(l.digest)), counter);
     }
-    await entry('manifest.json', saveManifest(img));
+    await packEntry(p, fileHeader('manifest.json'), saveManifest(img));
     p.finalize();
   };
-  const entry = (name: string, data: Buffer) => new Promise<void>((resolve, reject) => p.entry({ name, size: data.length, mode: 0o644, mtime: new Date(0) }, data, (err) => (err ? reject(err) : resolve())));
   write().catch((e: Error) => p.destroy(e));
   return p as unknown as NodeJS.ReadableStream;
 }

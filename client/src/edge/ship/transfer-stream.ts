@@ -62,7 +62,6 @@ export function startExport(imageId: string, signal?: AbortSignal): StartedExpor
   const onAbort = () => ac.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const stream = exportImage(imageId, ac.signal);
-  stream.stdout.on('error', () => undefined);
   const stop = () => {
     signal?.removeEventListener('abort', onAbort);
     if (!ac.signal.aborted) ac.abort();
@@ -74,7 +73,6 @@ export function startExport(imageId: string, signal?: AbortSignal): StartedExpor
 /** An archive of only the missing layers, made from the engine's layer store as it is sent. */
 function fromStore(store: LayerStore, o: StreamOptions, signal: AbortSignal): StartedExport {
   const stream = storeArchive(store, { imageId: o.imageId, diffIds: o.diffIds, missing: o.missing, signal });
-  stream.stdout.on('error', () => undefined);
   return { stream, stop: () => stream.stdout.destroy() };
 }
 
